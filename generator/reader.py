@@ -1,0 +1,217 @@
+"""Typed reads of YAML `Node`s that collect problems instead of stopping at the first.
+
+Every read names what was expected and what was found, at the node's file:line:col, so a
+spec author fixes all mistakes in one round.
+"""
+
+from __future__ import annotations
+
+import difflib
+import keyword
+import re
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+from .errors import Problem
+from .schema import Section
+from .yamlsource import Node, describe
+
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+SERVICE_NAME = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+){0,10}")
+DURATION = re.compile(r"([1-9][0-9]{0,5})(s|m|h|d|w)")
+DURATION_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+# Names the generated code or the expression language already uses; a field or feature
+# called like one of these would shadow it.
+RESERVED_NAMES = frozenset(
+    {"as_of", "score", "prediction", "probabilities", "inputs", "raw", "features"}
+    | {"outputs", "np", "pd", "F", "true", "false", "null", "none"}
+    | {"log1p", "log", "sqrt", "abs", "clip", "min", "max", "days_between", "is_null"}
+    | {"coalesce", "build_features", "Imputer", "MODEL_COLUMNS", "FEATURE_RANGES"}
+)
+# Package names that would shadow what the generated service imports.
+TAKEN_PACKAGES = frozenset(sys.stdlib_module_names) | {
+    "numpy",
+    "pandas",
+    "sklearn",
+    "scipy",
+    "pydantic",
+    "pydantic_settings",
+    "skops",
+    "pyarrow",
+    "fastapi",
+    "uvicorn",
+    "pytest",
+    "hypothesis",
+    "modelplate",
+    "copier",
+    "yaml",
+}
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{match[0]}'?" if match else ""
+
+
+class Reader:
+    """Reads typed values out of Nodes, recording a Problem for each mistake."""
+
+    def __init__(self, filename: str):
+        self.filename = filename
+        self.problems: list[Problem] = []
+
+    def problem(self, node: Node | tuple[int, int], path: str, message: str) -> None:
+        line, column = (node.line, node.column) if isinstance(node, Node) else node
+        self.problems.append(Problem(self.filename, line, column, path, message))
+
+    def expected(self, node: Node, path: str, what: str) -> None:
+        hint = ""
+        if isinstance(node.value, bool) and not node.quoted:
+            hint = "; YAML reads yes/no/on/off/true/false as booleans: quote it"
+        self.problem(node, path, f"expected {what}, got {describe_node(node)}{hint}")
+
+    # -- containers ------------------------------------------------------------------
+    def mapping(
+        self, node: Node, path: str, section: Section
+    ) -> dict[str, Node] | None:
+        """The mapping's entries, after reporting unknown and missing keys."""
+        if not node.is_mapping:
+            self.expected(node, path, "a mapping")
+            return None
+        allowed = section.names()
+        for key in node.value:
+            if key not in allowed:
+                self.problem(
+                    node.key_marks[key],
+                    join(path, key),
+                    f"unknown key '{key}' (expected one of: {', '.join(allowed)})"
+                    + did_you_mean(key, allowed),
+                )
+        for key in section.keys:
+            if key.default == "required" and key.name not in node.value:
+                self.problem(
+                    node, path or "(top level)", f"missing required key '{key.name}'"
+                )
+        return {k: v for k, v in node.value.items() if k in allowed}
+
+    def entries(
+        self, node: Node, path: str, what: str
+    ) -> list[tuple[str, Node, tuple[int, int]]]:
+        """A mapping of user-chosen names (fields, features) -> (name, value, key mark)."""
+        if not node.is_mapping:
+            self.expected(node, path, f"a mapping of {what}")
+            return []
+        return [(k, v, node.key_marks[k]) for k, v in node.value.items()]
+
+    def sequence(self, node: Node, path: str, what: str) -> list[Node]:
+        if not node.is_sequence:
+            self.expected(node, path, f"a list of {what}")
+            return []
+        return node.value
+
+    # -- scalars ---------------------------------------------------------------------
+    def text(self, node: Node, path: str, allow_empty: bool = True) -> str | None:
+        if not isinstance(node.value, str):
+            self.expected(node, path, "text")
+            return None
+        if not allow_empty and not node.value.strip():
+            self.problem(node, path, "expected non-empty text, got ''")
+            return None
+        return node.value
+
+    def integer(self, node: Node, path: str, low: int | None = None) -> int | None:
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.expected(node, path, "a whole number")
+            return None
+        if low is not None and value < low:
+            self.problem(node, path, f"expected a whole number >= {low}, got {value}")
+            return None
+        return value
+
+    def number(self, node: Node, path: str) -> float | int | None:
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.expected(node, path, "a number")
+            return None
+        if value != value or value in (float("inf"), float("-inf")):
+            self.problem(node, path, f"expected a finite number, got {value}")
+            return None
+        return value
+
+    def positive(self, node: Node, path: str) -> float | int | None:
+        value = self.number(node, path)
+        if value is not None and value <= 0:
+            self.problem(node, path, f"expected a number > 0, got {value}")
+            return None
+        return value
+
+    def boolean(self, node: Node, path: str) -> bool | None:
+        if not isinstance(node.value, bool):
+            self.expected(node, path, "true or false")
+            return None
+        return node.value
+
+    def choice(self, node: Node, path: str, choices: Iterable[str]) -> str | None:
+        choices = tuple(choices)
+        if not isinstance(node.value, str) or node.value not in choices:
+            found = describe_node(node)
+            hint = (
+                did_you_mean(node.value, choices) if isinstance(node.value, str) else ""
+            )
+            self.problem(
+                node, path, f"expected one of {', '.join(choices)}, got {found}{hint}"
+            )
+            return None
+        return node.value
+
+    def identifier(
+        self, name: Any, where: Node | tuple[int, int], path: str, what: str
+    ) -> bool:
+        """Whether `name` is safe to use as a Python name and a column name."""
+        problem = identifier_problem(name)
+        if problem:
+            self.problem(where, path, f"{what} {problem}")
+        return problem is None
+
+    def duration(self, node: Node, path: str) -> int | None:
+        """Seconds in a duration like 30m, 24h or 7d."""
+        match = DURATION.fullmatch(node.value) if isinstance(node.value, str) else None
+        if not match:
+            self.expected(node, path, "a duration like 30m, 24h or 7d")
+            return None
+        return int(match.group(1)) * DURATION_SECONDS[match.group(2)]
+
+
+def identifier_problem(name: Any) -> str | None:
+    if not isinstance(name, str) or not IDENTIFIER.fullmatch(name):
+        return (
+            f"name {name!r} is not a safe identifier (expected letters, digits and '_', "
+            "starting with a letter or '_', at most 64 characters)"
+        )
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        return f"name {name!r} is a Python keyword (expected a name that is not)"
+    if name in RESERVED_NAMES:
+        return f"name {name!r} is reserved by modelplate (expected another name)"
+    if name.startswith("__"):
+        return f"name {name!r} starts with '__' (expected a name that does not)"
+    return None
+
+
+def describe_node(node: Node) -> str:
+    if node.is_mapping:
+        return "a mapping"
+    if node.is_sequence:
+        return "a list"
+    return describe(node.value)
+
+
+def join(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+__all__ = ["Reader", "did_you_mean", "identifier_problem", "join"]
