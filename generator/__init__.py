@@ -3,7 +3,8 @@
 The public API is what `__all__` lists; the CLI (`modelplate.cli`) is a thin layer over it.
 """
 
-from .api import check, load_spec
+from ._version import __version__
+from .api import check, generate, load_spec
 from .errors import (
     GenerationError,
     ModelplateError,
@@ -12,8 +13,6 @@ from .errors import (
     SpecError,
     UpdateError,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "GenerationError",
@@ -24,5 +23,6 @@ __all__ = [
     "UpdateError",
     "__version__",
     "check",
+    "generate",
     "load_spec",
 ]

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ._version import __version__
 from .checks import CheckedSpec, check_spec
+from .context import build_context
 from .errors import SpecError
+from .render import RenderResult, render_project
 from .spec import Spec, read_spec_file, read_spec_partially, read_spec_text
 
 
@@ -30,3 +33,28 @@ def check(path: str | Path) -> CheckedSpec:
     if problems:
         raise SpecError(problems)
     return checked
+
+
+def generate(
+    spec_path: str | Path,
+    output: str | Path | None = None,
+    *,
+    force: bool = False,
+    template: str | Path | None = None,
+) -> RenderResult:
+    """Check a spec and render its service repository into `output` (atomically).
+
+    The default output is a folder named after the spec's `name` in the current directory.
+    An existing non-empty output is refused unless `force` is given.
+    """
+    checked = check(spec_path)
+    context = build_context(checked, __version__)
+    target = Path(output) if output is not None else Path.cwd() / checked.spec.name
+    data = {"spec_name": checked.spec.name, "modelplate_version": __version__}
+    return render_project(
+        context,
+        data,
+        target,
+        force=force,
+        template=Path(template) if template else None,
+    )

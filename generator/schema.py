@@ -203,13 +203,6 @@ FIELD = Section(
             "billing-db",
         ),
         Key("description", "text", "What the field means.", '""'),
-        Key(
-            "wire_name",
-            "text",
-            "The name the producer sends when it is not a safe identifier.",
-            "the field name",
-            '"Monthly Charges ($)"',
-        ),
     ),
 )
 

@@ -36,7 +36,6 @@ class FieldSpec:
     unit: str | None = None
     producer: str | None = None
     description: str = ""
-    wire_name: str | None = None
     at: dict[str, Position] = _field(default_factory=dict)
 
     @property
@@ -328,7 +327,7 @@ class _SpecReader(Reader):
             )
         if "fill_value" in entries:
             result.fill_value = entries["fill_value"].value
-        for key in ("unit", "producer", "description", "wire_name"):
+        for key in ("unit", "producer", "description"):
             if key in entries:
                 setattr(
                     result,

@@ -40,3 +40,10 @@ def test_guarded_integer_division_is_bounded_by_one():
 def test_a_missing_spec_file_is_a_spec_error(tmp_path, capsys):
     assert main(["check", str(tmp_path / "nope.yaml")]) == 1
     assert "cannot read the spec" in capsys.readouterr().err
+
+
+def test_the_spec_reference_page_matches_the_schema():
+    from modelplate.reference import render_reference
+
+    page = (EXAMPLES.parent / "docs" / "spec.md").read_text(encoding="utf-8")
+    assert page == render_reference(), "regenerate: python -m modelplate.reference docs/spec.md"

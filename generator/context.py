@@ -1,0 +1,281 @@
+"""Compile a checked spec into the render context the template fills in.
+
+The context is plain JSON-able data (documented in docs/render-context.md). Every string
+that reaches generated Python code is a validated identifier, compiled expression source,
+or a literal written by `py_literal`; templates never see the spec's raw text in code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from typing import Any
+
+from . import schema as S
+from .checks import CheckedSpec
+from .sample import sample_rows, synthesize
+from .spec import FieldSpec, Spec
+from .testcases import build_cases
+
+SAMPLE_PATH = "data/sample.csv"
+
+
+def py_literal(value: Any) -> str:
+    """Python source for a JSON-like value (also NaN and infinities), safe to paste."""
+    if value is None or isinstance(value, bool | int | str):
+        return repr(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return 'float("nan")'
+        if math.isinf(value):
+            return 'float("inf")' if value > 0 else '-float("inf")'
+        return repr(value)
+    if isinstance(value, tuple):
+        inner = ", ".join(py_literal(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    if isinstance(value, list):
+        return "[" + ", ".join(py_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return (
+            "{"
+            + ", ".join(f"{py_literal(k)}: {py_literal(v)}" for k, v in value.items())
+            + "}"
+        )
+    raise TypeError(f"no literal for {type(value).__name__}")
+
+
+def contract_of(spec: Spec) -> dict:
+    """The input contract as canonical data: what its hash, and so an artifact, binds to."""
+    return {
+        "unknown_fields": spec.unknown_fields,
+        "fields": [
+            {
+                "name": f.name,
+                "type": f.type,
+                "nullable": f.nullable,
+                "min": f.min,
+                "max": f.max,
+                "values": f.values,
+                "pattern": f.pattern,
+                "role": f.role,
+                "impute": f.impute,
+                "fill_value": f.fill_value,
+            }
+            for f in spec.inputs.values()
+        ],
+    }
+
+
+def contract_hash(spec: Spec) -> str:
+    canonical = json.dumps(contract_of(spec), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _field(f: FieldSpec) -> dict:
+    minimum, maximum = f.min, f.max
+    if f.type == "float":
+        minimum = None if minimum is None else float(minimum)
+        maximum = None if maximum is None else float(maximum)
+    arguments = {
+        "name": f.name,
+        "type": f.type,
+        "nullable": f.nullable,
+        "minimum": minimum,
+        "maximum": maximum,
+        "values": tuple(f.values) if f.values else None,
+        "pattern": f.pattern,
+        "role": f.role,
+        "impute": f.impute,
+        "impute_value": f.fill_value,
+        "unit": f.unit,
+        "producer": f.producer,
+    }
+    field_py = (
+        "Field(" + ", ".join(f"{k}={py_literal(v)}" for k, v in arguments.items()) + ")"
+    )
+    return {
+        "name": f.name,
+        "type": f.type,
+        "nullable": f.nullable,
+        "min": f.min,
+        "max": f.max,
+        "values": f.values,
+        "pattern": f.pattern,
+        "role": f.role,
+        "impute": f.impute if f.impute != "constant" else {"constant": f.fill_value},
+        "unit": f.unit,
+        "producer": f.producer,
+        "description": f.description,
+        "field_py": field_py,
+    }
+
+
+def _features(checked: CheckedSpec) -> list[dict]:
+    result = []
+    for feature in checked.spec.features.values():
+        columns = checked.feature_columns(feature)
+        if feature.encode:
+            source = checked.spec.inputs[feature.field or feature.name]
+            result.append(
+                {
+                    "name": feature.name,
+                    "kind": feature.encode,
+                    "dtype": "float",
+                    "field": source.name,
+                    "values": source.values,
+                    "columns": columns,
+                    "description": feature.description,
+                }
+            )
+            continue
+        analysis = checked.features[feature.name]
+        bounds = tuple(float(b) for b in feature.range) if feature.range else None
+        result.append(
+            {
+                "name": feature.name,
+                "kind": "expr",
+                "dtype": "bool" if analysis.typed.type == "boolean" else "float",
+                "expr": feature.expr,
+                "source": analysis.source,
+                "range": list(feature.range) if feature.range else None,
+                "range_py": py_literal(bounds),
+                "proved_range": (
+                    [analysis.typed.interval.low, analysis.typed.interval.high]
+                    if analysis.typed.interval.bounded
+                    else None
+                ),
+                "inputs": [n for n in analysis.names if n != "as_of"],
+                "columns": columns,
+                "on_divide_by_zero": feature.on_divide_by_zero,
+                "description": feature.description,
+                "custom": False,
+            }
+        )
+    return result
+
+
+def _model(checked: CheckedSpec) -> dict:
+    model = checked.spec.model
+    _, greater, default_gate = S.METRICS[model.metric]
+    min_metric = model.min_metric
+    if min_metric is None and model.max_metric is None and greater:
+        min_metric = default_gate
+    return {
+        "task": model.task,
+        "target": model.target.name,
+        "target_type": model.target.type,
+        "target_values": model.target.values,
+        "algorithm": model.algorithm,
+        "artifact": model.artifact,
+        "metric": model.metric,
+        "min_metric": min_metric,
+        "max_metric": model.max_metric,
+        "greater_is_better": greater,
+        "columns": checked.columns,
+        "output": "score" if model.task == "binary_classification" else "prediction",
+        "seed": model.seed,
+        "test_size": model.test_size,
+    }
+
+
+def _decisions(checked: CheckedSpec) -> dict | None:
+    decisions = checked.spec.decisions
+    if decisions is None:
+        return None
+    return {
+        "output": decisions.output,
+        "default": decisions.default,
+        "rules": [
+            {"when": rule.when, "then": rule.then, "source": analysis.source}
+            for rule, analysis in zip(decisions.rules, checked.rules, strict=True)
+        ],
+    }
+
+
+def _sections(spec: Spec) -> dict:
+    pre = spec.precompute
+    drift, perf = spec.monitoring.drift, spec.monitoring.performance
+    return {
+        "precompute": (
+            None
+            if pre is None
+            else {
+                "entity": pre.entity,
+                "features": pre.features,
+                "max_age": pre.max_age,
+                "max_age_seconds": pre.max_age_seconds,
+                "store": pre.store,
+            }
+        ),
+        "resources": {
+            "memory_mb": spec.resources.memory_mb,
+            "cpus": spec.resources.cpus,
+            "latency_p99_ms": spec.resources.latency_p99_ms,
+            "max_batch_records": spec.resources.max_batch_records,
+        },
+        "monitoring": {
+            "drift": {
+                k: getattr(drift, k)
+                for k in ("method", "warn", "alert", "window", "bins")
+            },
+            "performance": {
+                "metric": perf.metric or spec.model.metric,
+                "alert_below": perf.alert_below,
+                "alert_above": perf.alert_above,
+                "window": perf.window,
+            },
+        },
+    }
+
+
+def _with_literals(cases: dict) -> dict:
+    """Add `*_py` twins to test cases so templates paste Python literals, not JSON."""
+    for key in (
+        "valid_records",
+        "contract_cases",
+        "feature_cases",
+        "encoding_cases",
+        "decision_cases",
+    ):
+        for case in cases[key]:
+            case["record_py"] = py_literal(case["record"])
+            for extra in ("expected", "outputs"):
+                if extra in case:
+                    case[f"{extra}_py"] = py_literal(case[extra])
+    cases["imputation_py"] = py_literal(cases["imputation"])
+    cases["example_record_py"] = py_literal(cases["example_record"])
+    return cases
+
+
+def build_context(checked: CheckedSpec, modelplate_version: str) -> dict:
+    spec = checked.spec
+    return {
+        "project": {
+            "name": spec.name,
+            "package": spec.package,
+            "title": spec.name.replace("-", " ").replace("_", " ").title(),
+            "description": spec.description,
+            "owner": spec.owner,
+            "modelplate_version": modelplate_version,
+            "python_requires": ">=3.10",
+        },
+        "spec_text": spec.text,
+        "contract_hash": contract_hash(spec),
+        "inputs": [_field(f) for f in spec.inputs.values()],
+        "unknown_fields": spec.unknown_fields,
+        "id_field": spec.id_field,
+        "features": _features(checked),
+        "model": _model(checked),
+        "decisions": _decisions(checked),
+        **_sections(spec),
+        "sample": {
+            "path": SAMPLE_PATH,
+            "rows": sample_rows(checked),
+            "csv": synthesize(checked),
+        },
+        "tests": _with_literals(build_cases(checked)),
+    }
+
+
+__all__ = ["build_context", "contract_hash", "py_literal"]
