@@ -4,9 +4,10 @@ The public API is what `__all__` lists; the CLI (`modelplate.cli`) is a thin lay
 """
 
 from ._version import __version__
-from .api import check, generate, load_spec
+from .api import check, generate, infer, load_spec, update
 from .errors import (
     GenerationError,
+    InferError,
     ModelplateError,
     OutputError,
     Problem,
@@ -16,6 +17,7 @@ from .errors import (
 
 __all__ = [
     "GenerationError",
+    "InferError",
     "ModelplateError",
     "OutputError",
     "Problem",
@@ -24,5 +26,7 @@ __all__ = [
     "__version__",
     "check",
     "generate",
+    "infer",
     "load_spec",
+    "update",
 ]

@@ -8,8 +8,10 @@ from ._version import __version__
 from .checks import CheckedSpec, check_spec
 from .context import build_context
 from .errors import SpecError
-from .render import RenderResult, render_project
+from .infer import SAMPLE_ROWS, infer_spec, write_inferred_spec
+from .render import RenderResult, render_project, render_tree, template_dir
 from .spec import Spec, read_spec_file, read_spec_partially, read_spec_text
+from .update import UpdateResult, update_project
 
 
 def load_spec(path: str | Path) -> Spec:
@@ -41,20 +43,78 @@ def generate(
     *,
     force: bool = False,
     template: str | Path | None = None,
+    git: bool = True,
 ) -> RenderResult:
     """Check a spec and render its service repository into `output` (atomically).
 
     The default output is a folder named after the spec's `name` in the current directory.
-    An existing non-empty output is refused unless `force` is given.
+    An existing non-empty output is refused unless `force` is given. With `git` (the
+    default) the project is a git repository whose first commit is the pristine render,
+    which is what `update` merges from later.
     """
     checked = check(spec_path)
-    context = build_context(checked, __version__)
+    context, data = _render_inputs(checked)
     target = Path(output) if output is not None else Path.cwd() / checked.spec.name
-    data = {"spec_name": checked.spec.name, "modelplate_version": __version__}
+    message = f"modelplate new: {checked.spec.name} (modelplate {__version__})"
     return render_project(
         context,
         data,
         target,
         force=force,
         template=Path(template) if template else None,
+        commit_message=message if git else None,
     )
+
+
+def _render_inputs(checked: CheckedSpec) -> tuple[dict, dict]:
+    context = build_context(checked, __version__)
+    data = {"spec_name": checked.spec.name, "modelplate_version": __version__}
+    return context, data
+
+
+def update(
+    project: str | Path = ".",
+    spec_path: str | Path | None = None,
+    *,
+    dry_run: bool = False,
+    template: str | Path | None = None,
+) -> UpdateResult:
+    """Merge the render of the (changed) spec and the installed template into a project.
+
+    The spec is `spec_path` when given (its text becomes the project's `spec.yaml`), else the
+    project's own `spec.yaml`. Owners' edits survive through a three-way merge; conflicts
+    raise UpdateError listing them, with the markers left in the files. With `dry_run`,
+    the result carries the diff and nothing in the project changes.
+    """
+    root = Path(project).resolve()
+    checked = check(Path(spec_path) if spec_path is not None else root / "spec.yaml")
+    context, data = _render_inputs(checked)
+    source = Path(template) if template else template_dir()
+
+    def render(tree: Path) -> None:
+        render_tree(source, tree, context, data)
+
+    message = f"modelplate update: {checked.spec.name} (modelplate {__version__})"
+    return update_project(root, render, message, dry_run=dry_run)
+
+
+def infer(
+    data_path: str | Path,
+    target: str,
+    output: str | Path | None = None,
+    *,
+    name: str | None = None,
+    force: bool = False,
+    sample_rows: int = SAMPLE_ROWS,
+) -> str:
+    """Infer a spec from a CSV or Parquet sample; return its YAML text.
+
+    With `output` the text is also written there atomically; an existing file is refused
+    unless `force` is given. Needs pandas (`pip install 'modelplate[infer]'`).
+    """
+    if output is None:
+        return infer_spec(data_path, target, name, sample_rows=sample_rows)
+    written = write_inferred_spec(
+        data_path, target, output, name, force=force, sample_rows=sample_rows
+    )
+    return written.read_text(encoding="utf-8")

@@ -82,7 +82,7 @@ def field_symbol(spec_field: FieldSpec) -> Symbol:
     return Symbol(
         name=spec_field.name,
         type=expr_type,
-        source=f"inputs[{spec_field.name!r}]",
+        source=f'inputs["{spec_field.name}"]',
         interval=interval,
         nullable=spec_field.nullable and spec_field.impute is None,
         values=tuple(spec_field.values) if spec_field.values else None,
@@ -148,6 +148,22 @@ class _Checker:
                     "an id cannot be nullable (expected nullable: false)",
                 )
             self.imputation(f, path)
+        self.wire_names()
+
+    def wire_names(self) -> None:
+        # The producer sends `wire_name` (or the field's own name); two fields read from
+        # one wire name would silently receive the same value.
+        seen: dict[str, str] = {}
+        for f in self.spec.inputs.values():
+            wire = f.wire_name if f.wire_name is not None else f.name
+            if wire in seen:
+                self.at(
+                    f.at.get("wire_name", f.at[""]),
+                    f"inputs.fields.{f.name}.wire_name",
+                    f"field '{seen[wire]}' already reads the wire name {wire!r} (expected a wire name no other field uses)",
+                )
+            else:
+                seen[wire] = f.name
 
     def imputation(self, f: FieldSpec, path: str) -> None:
         if f.impute is None:
@@ -498,21 +514,21 @@ class _Checker:
             scope[name] = Symbol(
                 name,
                 analysis.typed.type,
-                f"features[{name!r}]",
+                f'features["{name}"]',
                 analysis.typed.interval,
             )
         model = self.spec.model
         if model.task == "binary_classification":
             scope["score"] = Symbol(
-                "score", NUMBER, "outputs['score']", Interval(0.0, 1.0)
+                "score", NUMBER, 'outputs["score"]', Interval(0.0, 1.0)
             )
         elif model.task == "regression":
-            scope["prediction"] = Symbol("prediction", NUMBER, "outputs['prediction']")
+            scope["prediction"] = Symbol("prediction", NUMBER, 'outputs["prediction"]')
         else:
             scope["prediction"] = Symbol(
                 "prediction",
                 TEXT,
-                "outputs['prediction']",
+                'outputs["prediction"]',
                 values=tuple(model.target.values or []) or None,
             )
         results = []

@@ -38,6 +38,47 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="replace an existing non-empty output folder",
     )
+    new.add_argument(
+        "--no-git",
+        action="store_true",
+        help="do not make the project a git repository (it then cannot be updated)",
+    )
+    new.add_argument(
+        "--template", help="a team's own template folder (default: the bundled one)"
+    )
+
+    update = commands.add_parser(
+        "update", help="merge a changed spec and the installed template into a project"
+    )
+    update.add_argument(
+        "project", nargs="?", default=".", help="the project (default: .)"
+    )
+    update.add_argument(
+        "--spec", help="the new spec (default: the project's spec.yaml)"
+    )
+    update.add_argument(
+        "--dry-run", action="store_true", help="show the diff the update would make"
+    )
+    update.add_argument("--template", help="a team's own template folder")
+
+    infer = commands.add_parser(
+        "infer", help="write a first spec from a CSV or Parquet sample of the data"
+    )
+    infer.add_argument("data", help="a .csv (also compressed) or .parquet file")
+    infer.add_argument("--target", required=True, help="the column to predict")
+    infer.add_argument("--name", help="the service name (default: from the file name)")
+    infer.add_argument(
+        "--output", "-o", help="the spec file to write (default: print the spec)"
+    )
+    infer.add_argument(
+        "--force", action="store_true", help="replace an existing output file"
+    )
+    infer.add_argument(
+        "--sample-rows",
+        type=int,
+        default=None,
+        help="read at most this many rows (default: the first 100,000)",
+    )
     return parser
 
 
@@ -46,13 +87,57 @@ def _run(args: argparse.Namespace) -> int:
         print(summarize(api.check(args.spec)))
         return 0
     if args.command == "new":
-        result = api.generate(args.spec, args.output, force=args.force)
+        result = api.generate(
+            args.spec,
+            args.output,
+            force=args.force,
+            template=args.template,
+            git=not args.no_git,
+        )
         print(f"created {result.output} ({len(result.files)} files)")
         print(f"next: cd {result.output} && pip install -e '.[test]' && pytest")
         return 0
+    if args.command == "update":
+        return _update(args)
+    if args.command == "infer":
+        return _infer(args)
     raise AssertionError(
         args.command
     )  # pragma: no cover - argparse enforces the choices
+
+
+def _infer(args: argparse.Namespace) -> int:
+    rows = {} if args.sample_rows is None else {"sample_rows": args.sample_rows}
+    text = api.infer(
+        args.data, args.target, args.output, name=args.name, force=args.force, **rows
+    )
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        print(f"wrote {args.output}; review it, then: modelplate check {args.output}")
+    return 0
+
+
+def _update(args: argparse.Namespace) -> int:
+    result = api.update(
+        args.project, args.spec, dry_run=args.dry_run, template=args.template
+    )
+    if result.up_to_date:
+        print(f"{result.repo}: already up to date")
+        return 0
+    if args.dry_run:
+        sys.stdout.write(result.diff)
+        print(
+            f"dry run: the update would change {len(result.changed)} file(s)",
+            file=sys.stderr,
+        )
+        for path in result.conflicts:
+            print(f"  would conflict: {path}", file=sys.stderr)
+        return 1 if result.conflicts else 0
+    print(
+        f"{result.repo}: updated {len(result.changed)} file(s) and committed the merge"
+    )
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

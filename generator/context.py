@@ -9,40 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
-from typing import Any
 
 from . import schema as S
 from .checks import CheckedSpec
+from .literals import py_literal, strip_outer_parentheses
 from .sample import sample_rows, synthesize
 from .spec import FieldSpec, Spec
-from .testcases import build_cases
+from .testcases import CASE_KINDS, build_cases
 
 SAMPLE_PATH = "data/sample.csv"
-
-
-def py_literal(value: Any) -> str:
-    """Python source for a JSON-like value (also NaN and infinities), safe to paste."""
-    if value is None or isinstance(value, bool | int | str):
-        return repr(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return 'float("nan")'
-        if math.isinf(value):
-            return 'float("inf")' if value > 0 else '-float("inf")'
-        return repr(value)
-    if isinstance(value, tuple):
-        inner = ", ".join(py_literal(v) for v in value)
-        return f"({inner},)" if len(value) == 1 else f"({inner})"
-    if isinstance(value, list):
-        return "[" + ", ".join(py_literal(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return (
-            "{"
-            + ", ".join(f"{py_literal(k)}: {py_literal(v)}" for k, v in value.items())
-            + "}"
-        )
-    raise TypeError(f"no literal for {type(value).__name__}")
 
 
 def contract_of(spec: Spec) -> dict:
@@ -137,7 +112,7 @@ def _features(checked: CheckedSpec) -> list[dict]:
                 "kind": "expr",
                 "dtype": "bool" if analysis.typed.type == "boolean" else "float",
                 "expr": feature.expr,
-                "source": analysis.source,
+                "source": strip_outer_parentheses(analysis.source),
                 "range": list(feature.range) if feature.range else None,
                 "range_py": py_literal(bounds),
                 "proved_range": (
@@ -187,7 +162,11 @@ def _decisions(checked: CheckedSpec) -> dict | None:
         "output": decisions.output,
         "default": decisions.default,
         "rules": [
-            {"when": rule.when, "then": rule.then, "source": analysis.source}
+            {
+                "when": rule.when,
+                "then": rule.then,
+                "source": strip_outer_parentheses(analysis.source),
+            }
             for rule, analysis in zip(decisions.rules, checked.rules, strict=True)
         ],
     }
@@ -229,22 +208,19 @@ def _sections(spec: Spec) -> dict:
     }
 
 
-def _with_literals(cases: dict) -> dict:
-    """Add `*_py` twins to test cases so templates paste Python literals, not JSON."""
-    for key in (
-        "valid_records",
-        "contract_cases",
-        "feature_cases",
-        "encoding_cases",
-        "decision_cases",
-    ):
-        for case in cases[key]:
-            case["record_py"] = py_literal(case["record"])
-            for extra in ("expected", "outputs"):
-                if extra in case:
-                    case[f"{extra}_py"] = py_literal(case[extra])
-    cases["imputation_py"] = py_literal(cases["imputation"])
-    cases["example_record_py"] = py_literal(cases["example_record"])
+def _with_records(cases: dict) -> dict:
+    """Expand each case's full `record` (base + changes - drop), for templates that want it.
+
+    Transitional: kept while the template reads `record`; the compact form is what the
+    generated tests' data file should hold.
+    """
+    for kind in CASE_KINDS:
+        for item in cases[kind]:
+            record = {**cases["bases"][item["base"]], **item["changes"]}
+            for name in item["drop"]:
+                record.pop(name, None)
+            item["record"] = record
+    cases["example_record"] = cases["bases"]["example"]
     return cases
 
 
@@ -274,7 +250,7 @@ def build_context(checked: CheckedSpec, modelplate_version: str) -> dict:
             "rows": sample_rows(checked),
             "csv": synthesize(checked),
         },
-        "tests": _with_literals(build_cases(checked)),
+        "tests": _with_records(build_cases(checked)),
     }
 
 

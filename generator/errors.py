@@ -4,7 +4,8 @@
     ├── SpecError                   a spec is wrong; carries every Problem found in one pass
     ├── OutputError                 the output folder cannot be used (exists, not empty, ...)
     ├── GenerationError             rendering or verifying a project failed
-    └── UpdateError                 an update cannot run or left conflicts to resolve
+    ├── UpdateError                 an update cannot run or left conflicts to resolve
+    └── InferError                  `infer` cannot read the data or make a spec from it
 
 Exceptions carry structured fields and never print; the CLI decides how to show them.
 """
@@ -53,6 +54,10 @@ class GenerationError(ModelplateError):
     """Rendering or verifying a project failed; nothing was written to the output."""
 
 
+class InferError(ModelplateError):
+    """The data cannot be read, or cannot make a spec; the message names file and column."""
+
+
 @dataclass
 class UpdateConflict:
     """A file an update could not merge on its own."""
@@ -71,6 +76,7 @@ class UpdateError(ModelplateError):
 
 __all__ = [
     "GenerationError",
+    "InferError",
     "ModelplateError",
     "OutputError",
     "Problem",

@@ -6,6 +6,7 @@ Everything here is seeded, so the same spec always yields the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import random
 import re
@@ -82,7 +83,7 @@ def string_example(f: FieldSpec, rng: random.Random) -> str:
     if not f.pattern:
         return "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(8))
     text = regex_example(f.pattern, rng)
-    if re.fullmatch(f.pattern, text) is None:
+    if _compiled(f.pattern).fullmatch(text) is None:
         raise GenerationError(
             f"cannot make an example matching the pattern {f.pattern!r} of field "
             f"'{f.name}' (lookarounds and back-references are not supported there)"
@@ -90,12 +91,22 @@ def string_example(f: FieldSpec, rng: random.Random) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
 def regex_example(pattern: str, rng: random.Random) -> str:
     """A string matching `pattern`, built by walking the regex's parse tree."""
     try:
-        return _emit(_sre.parse(pattern), rng)
+        return _emit(_parsed(pattern), rng)
     except (KeyError, ValueError, TypeError, IndexError, re.error):
         return ""
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(pattern: str):
+    return _sre.parse(pattern)
 
 
 def _emit(items, rng: random.Random) -> str:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .intervals import BOOL, Interval, interval_max, interval_min
+from .literals import py_string
 from .reader import did_you_mean
 from .schema import FUNCTIONS
 
@@ -184,7 +185,7 @@ class Analyzer:
                 return Typed(NUMBER, Interval(), constant=True), "0"
             return Typed(NUMBER, Interval.point(value), constant=True), repr(value)
         if isinstance(value, str):
-            return Typed(TEXT, Interval(), constant=True), repr(value)
+            return Typed(TEXT, Interval(), constant=True), py_string(value)
         self.fail(
             node,
             f"literal {value!r} is not allowed (expected a number, true/false or quoted text)",
@@ -417,7 +418,7 @@ class Analyzer:
             return Typed(BOOLEAN, BOOL), "False"
         if arg.id not in self.names:
             self.names.append(arg.id)
-        return Typed(BOOLEAN, BOOL), f"F.is_null(raw[{symbol.name!r}])"
+        return Typed(BOOLEAN, BOOL), f'F.is_null(raw["{symbol.name}"])'
 
     def numeric_args(self, node: ast.Call, args: list[tuple[Typed, str]]) -> None:
         for index, (arg_node, (typed, _)) in enumerate(

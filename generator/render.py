@@ -19,6 +19,7 @@ import black
 import copier
 
 from .errors import GenerationError, OutputError
+from .gitops import init_repository
 
 ANSWERS_FILE = ".copier-answers.yml"
 _LEFTOVERS = ("{{", "}}", "{%", "%}", "[[ ", " ]]")
@@ -73,7 +74,15 @@ def render_tree(
 
 
 def _format(path: Path) -> None:
+    """Format a rendered file with black only when it needs it.
+
+    The template and `literals.py` emit black's style already; what they cannot foresee is
+    a line made too long by the spec's own names and values, so only files with such a line
+    go through black (the tool's tests run `black --check` on generated projects).
+    """
     source = path.read_text(encoding="utf-8")
+    if all(len(line) <= _BLACK_MODE.line_length for line in source.splitlines()):
+        return
     try:
         formatted = black.format_file_contents(source, fast=True, mode=_BLACK_MODE)
     except black.NothingChanged:
@@ -131,8 +140,13 @@ def render_project(
     output: Path,
     force: bool = False,
     template: Path | None = None,
+    commit_message: str | None = None,
 ) -> RenderResult:
-    """Render a whole project to `output`, atomically."""
+    """Render a whole project to `output`, atomically.
+
+    With `commit_message`, the project becomes a git repository whose first commit is the
+    pristine render, also kept on the branch that `modelplate update` merges from.
+    """
     output = output.resolve()
     prepare_output(output, force)
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -150,6 +164,8 @@ def render_project(
             raise GenerationError(
                 f"rendering failed: {type(exc).__name__}: {exc}"
             ) from exc
+        if commit_message is not None:
+            init_repository(built, commit_message)
         move_into_place(built, output)
     return RenderResult(output, files)
 

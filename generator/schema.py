@@ -196,6 +196,13 @@ FIELD = Section(
         ),
         Key("unit", "text", "Unit of measure, for people.", "none", "USD"),
         Key(
+            "wire_name",
+            "text",
+            "The name the producer sends, when it is not a safe identifier (written by modelplate infer).",
+            "the field name",
+            '"Monthly Charges ($)"',
+        ),
+        Key(
             "producer",
             "text",
             "The system that sends this field.",

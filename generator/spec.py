@@ -34,6 +34,7 @@ class FieldSpec:
     impute: str | None = None
     fill_value: Any = None
     unit: str | None = None
+    wire_name: str | None = None
     producer: str | None = None
     description: str = ""
     at: dict[str, Position] = _field(default_factory=dict)
@@ -327,7 +328,7 @@ class _SpecReader(Reader):
             )
         if "fill_value" in entries:
             result.fill_value = entries["fill_value"].value
-        for key in ("unit", "producer", "description"):
+        for key in ("unit", "wire_name", "producer", "description"):
             if key in entries:
                 setattr(
                     result,

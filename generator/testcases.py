@@ -2,6 +2,10 @@
 
 Expected values come from our own scalar interpreter (`expressions.evaluate`), not from the
 generated vectorized code, so each generated test compares two independent implementations.
+
+A case is written compactly as a base record (`example`, `minimums` or `maximums`, given
+once in `bases`) plus `changes` (field -> value) and `drop` (fields to remove): a spec with
+400 fields then yields a test data file of kilobytes, not of tens of megabytes.
 """
 
 from __future__ import annotations
@@ -22,82 +26,89 @@ AS_OF = "2026-01-01T00:00:00"
 UNKNOWN_FIELD = "unexpected_field"
 
 
+def case(
+    id_: str, base: str = "example", changes: dict | None = None, drop=(), **facts
+) -> dict:
+    return {
+        "id": id_,
+        "base": base,
+        "changes": dict(changes or {}),
+        "drop": list(drop),
+        **facts,
+    }
+
+
 class CaseBuilder:
     def __init__(self, checked: CheckedSpec):
         self.checked = checked
         self.spec = checked.spec
+        self.fields = list(checked.spec.inputs.values())
         self.rng = random.Random(7)
-        self.example = {
-            f.name: example_value(f, self.rng) for f in self.spec.inputs.values()
-        }
+        example = {f.name: example_value(f, self.rng) for f in self.fields}
+        self.bases = {"example": example}
+        for label, where in (("minimums", 0.0), ("maximums", 1.0)):
+            record = {f.name: example_value(f, self.rng, where) for f in self.fields}
+            # Ids keep the example's value: an id has no "end" to test.
+            record.update({f.name: example[f.name] for f in self.fields if f.is_id})
+            self.bases[label] = record
         self.imputation = {
-            f.name: self._impute_value(f) for f in self.spec.inputs.values() if f.impute
+            f.name: self._impute_value(f) for f in self.fields if f.impute
         }
+
+    @property
+    def example(self) -> dict:
+        return self.bases["example"]
+
+    def record(self, base: str, changes: dict, drop=()) -> dict:
+        record = {**self.bases[base], **changes}
+        for name in drop:
+            record.pop(name, None)
+        return record
 
     # -- contract ----------------------------------------------------------------------
     def valid_records(self) -> list[dict]:
-        records = [{"id": "example", "record": dict(self.example)}]
-        for label, where in (("minimums", 0.0), ("maximums", 1.0)):
-            record = {
-                f.name: example_value(f, self.rng, where)
-                for f in self.spec.inputs.values()
-            }
-            record.update(
-                {
-                    f.name: self.example[f.name]
-                    for f in self.spec.inputs.values()
-                    if f.is_id
-                }
-            )
-            records.append({"id": label, "record": record})
-        nullable = [f.name for f in self.spec.inputs.values() if f.nullable]
+        records = [case(label, label) for label in self.bases]
+        nullable = [f.name for f in self.fields if f.nullable]
         if nullable:
-            records.append(
-                {"id": "nulls", "record": {**self.example, **dict.fromkeys(nullable)}}
-            )
+            records.append(case("nulls", changes=dict.fromkeys(nullable)))
         return records
 
     def contract_cases(self) -> list[dict]:
         cases = []
-        for f in self.spec.inputs.values():
-            cases.append(self._case(f, "missing", None, drop=True))
+        for f in self.fields:
+            cases.append(self._violation(f, "missing", drop=True))
             if not f.nullable:
-                cases.append(self._case(f, "null", None))
+                cases.append(self._violation(f, "null", None))
             for value in _wrong_types(f):
-                cases.append(self._case(f, "type", value))
+                cases.append(self._violation(f, "type", value))
             cases += self._range_cases(f)
             if f.type == "category":
-                cases.append(self._case(f, "category", "not-" + (f.values or ["x"])[0]))
+                cases.append(
+                    self._violation(f, "category", "not-" + (f.values or ["x"])[0])
+                )
             if f.pattern:
                 bad = _not_matching(f.pattern)
                 if bad is not None:
-                    cases.append(self._case(f, "pattern", bad))
+                    cases.append(self._violation(f, "pattern", bad))
         if self.spec.unknown_fields == "reject":
-            record = {**self.example, UNKNOWN_FIELD: 1}
             cases.append(
-                {
-                    "id": "unknown_field",
-                    "field": UNKNOWN_FIELD,
-                    "rule": "unknown_field",
-                    "record": record,
-                    "drop": False,
-                }
+                case(
+                    "unknown_field",
+                    changes={UNKNOWN_FIELD: 1},
+                    field=UNKNOWN_FIELD,
+                    rule="unknown_field",
+                )
             )
         return _unique_ids(cases)
 
-    def _case(self, f: FieldSpec, rule: str, value: Any, drop: bool = False) -> dict:
-        record = dict(self.example)
+    def _violation(
+        self, f: FieldSpec, rule: str, value: Any = None, drop: bool = False
+    ) -> dict:
         if drop:
-            del record[f.name]
-        else:
-            record[f.name] = value
-        return {
-            "id": f"{f.name}-{rule}",
-            "field": f.name,
-            "rule": rule,
-            "record": record,
-            "drop": drop,
-        }
+            return case(f"{f.name}-{rule}", drop=[f.name], field=f.name, rule=rule)
+        return case(
+            f"{f.name}-{rule}", changes={f.name: value}, field=f.name, rule=rule
+        )
 
     def _range_cases(self, f: FieldSpec) -> list[dict]:
         cases = []
@@ -108,18 +119,20 @@ class CaseBuilder:
                 else max(abs(float(f.min or f.max or 1)) * 1e-6, 1e-6)
             )
             if f.min is not None:
-                cases.append(self._case(f, "min", _numeric(f, f.min - step)))
+                cases.append(self._violation(f, "min", _numeric(f, f.min - step)))
             if f.max is not None:
-                cases.append(self._case(f, "max", _numeric(f, f.max + step)))
+                cases.append(self._violation(f, "max", _numeric(f, f.max + step)))
         elif f.type in ("date", "datetime"):
             low, high = temporal_bounds(f)
             if f.min is not None:
                 cases.append(
-                    self._case(f, "min", format_temporal(f, low - dt.timedelta(days=1)))
+                    self._violation(
+                        f, "min", format_temporal(f, low - dt.timedelta(days=1))
+                    )
                 )
             if f.max is not None:
                 cases.append(
-                    self._case(
+                    self._violation(
                         f, "max", format_temporal(f, high + dt.timedelta(days=1))
                     )
                 )
@@ -134,15 +147,14 @@ class CaseBuilder:
             return values[1] if len(values) > 1 else values[0]
         if f.type == "boolean":
             return False
-        value = example_value(f, self.rng, 0.25)
-        return float(value)
+        return float(example_value(f, self.rng, 0.25))
 
     def imputed(self, record: dict) -> dict:
         values = {
             k: (self.imputation.get(k) if v is None and k in self.imputation else v)
             for k, v in record.items()
         }
-        for f in self.spec.inputs.values():
+        for f in self.fields:
             if f.type in ("date", "datetime") and values.get(f.name) is not None:
                 values[f.name] = dt.datetime.fromisoformat(values[f.name])
         values["as_of"] = dt.datetime.fromisoformat(AS_OF)
@@ -161,47 +173,44 @@ class CaseBuilder:
         for feature in self.spec.features.values():
             if not feature.expr:
                 continue
-            points = [("example", dict(self.example))]
-            for label, where in (("low", 0.0), ("high", 1.0)):
-                record = {
-                    f.name: example_value(f, self.rng, where)
-                    for f in self.spec.inputs.values()
-                }
-                points.append((f"all inputs at their {label} end", record))
+            points = [
+                ("example", "example", {}),
+                ("all inputs at their minimum", "minimums", {}),
+                ("all inputs at their maximum", "maximums", {}),
+            ]
             points += self._edge_points(feature)
-            for why, record in points:
-                expected = self.feature_value(feature, record)
+            for why, base, changes in points:
+                expected = self.feature_value(feature, self.record(base, changes))
                 if isinstance(expected, float) and not math.isfinite(expected):
                     continue
                 cases.append(
-                    {
-                        "id": f"{feature.name}-{_slug(why)}",
-                        "feature": feature.name,
-                        "record": record,
-                        "as_of": AS_OF,
-                        "expected": expected,
-                        "why": why,
-                    }
+                    case(
+                        f"{feature.name}-{_slug(why)}",
+                        base,
+                        changes,
+                        feature=feature.name,
+                        expected=expected,
+                        why=why,
+                    )
                 )
         return _unique_ids(cases)
 
-    def _edge_points(self, feature: FeatureSpec) -> list[tuple[str, dict]]:
+    def _edge_points(self, feature: FeatureSpec) -> list[tuple[str, str, dict]]:
         """Records at the places a feature is most likely to be wrong."""
-        tree = parse(feature.expr or "")
         points = []
-        for node in ast.walk(tree):
+        for node in ast.walk(parse(feature.expr or "")):
             if (
                 isinstance(node, ast.BinOp)
                 and isinstance(node.op, ast.Div)
                 and isinstance(node.right, ast.Name)
             ):
-                name = node.right.id
-                f = self.spec.inputs.get(name)
+                f = self.spec.inputs.get(node.right.id)
                 if f is not None and f.is_numeric and _inside(f, 0):
                     points.append(
                         (
-                            f"{name} is 0 (division by zero)",
-                            {**self.example, name: _numeric(f, 0)},
+                            f"{f.name} is 0 (division by zero)",
+                            "example",
+                            {f.name: _numeric(f, 0)},
                         )
                     )
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") in (
@@ -212,17 +221,13 @@ class CaseBuilder:
                 for arg in ast.walk(node):
                     f = self.spec.inputs.get(getattr(arg, "id", ""))
                     if f is not None and f.is_numeric and f.min is not None:
-                        points.append(
-                            (
-                                f"{f.name} at its minimum {f.min} inside {node.func.id}",
-                                {**self.example, f.name: _numeric(f, f.min)},
-                            )
-                        )
+                        why = f"{f.name} at its minimum {f.min} inside {node.func.id}"
+                        points.append((why, "example", {f.name: _numeric(f, f.min)}))
         for name in self.checked.features[feature.name].names:
             f = self.spec.inputs.get(name)
             if f is not None and f.nullable:
                 how = f"imputed with {f.impute}" if f.impute else "left null"
-                points.append((f"{name} is null ({how})", {**self.example, name: None}))
+                points.append((f"{name} is null ({how})", "example", {name: None}))
         return points
 
     def encoding_cases(self) -> list[dict]:
@@ -235,13 +240,13 @@ class CaseBuilder:
             for value in f.values or []:
                 expected = {c: float(c == f"{f.name}={value}") for c in columns}
                 cases.append(
-                    {
-                        "id": f"{feature.name}-{value}",
-                        "feature": feature.name,
-                        "record": {**self.example, f.name: value},
-                        "expected": expected,
-                        "why": f"{value} sets its own column only",
-                    }
+                    case(
+                        f"{feature.name}-{value}",
+                        changes={f.name: value},
+                        feature=feature.name,
+                        expected=expected,
+                        why=f"{value} sets its own column only",
+                    )
                 )
             if f.nullable:
                 filled = self.imputation.get(f.name)
@@ -255,13 +260,13 @@ class CaseBuilder:
                     else "null encodes as all zeros"
                 )
                 cases.append(
-                    {
-                        "id": f"{feature.name}-null",
-                        "feature": feature.name,
-                        "record": {**self.example, f.name: None},
-                        "expected": expected,
-                        "why": why,
-                    }
+                    case(
+                        f"{feature.name}-null",
+                        changes={f.name: None},
+                        feature=feature.name,
+                        expected=expected,
+                        why=why,
+                    )
                 )
         return _unique_ids(cases)
 
@@ -270,19 +275,15 @@ class CaseBuilder:
         decisions = self.spec.decisions
         if decisions is None:
             return []
-        output = (
-            "score" if self.spec.model.task == "binary_classification" else "prediction"
-        )
-        base_output = (
-            0.5
-            if output == "score"
-            else (
-                (self.spec.model.target.values or [0.0])[0]
-                if self.spec.model.task == "multiclass_classification"
-                else 0.0
-            )
-        )
-        cases = [self._decision({}, {output: base_output}, "the example record")]
+        task = self.spec.model.task
+        output = "score" if task == "binary_classification" else "prediction"
+        if task == "binary_classification":
+            neutral: Any = 0.5
+        elif task == "multiclass_classification":
+            neutral = (self.spec.model.target.values or ["0"])[0]
+        else:
+            neutral = 0.0
+        cases = [self._decision({}, {output: neutral}, "the example record")]
         for index, rule in enumerate(decisions.rules):
             atoms = _atoms(parse(rule.when))
             satisfied = {name: _satisfying(op, value) for name, op, value in atoms}
@@ -290,9 +291,9 @@ class CaseBuilder:
                 for probe, label in _probes(value, self._is_integer(name)):
                     point = {**satisfied, name: probe}
                     inputs = {k: v for k, v in point.items() if k in self.spec.inputs}
-                    outputs = {output: point.get(output, base_output)}
                     if not self._in_contract(inputs):
                         continue
+                    outputs = {output: point.get(output, neutral)}
                     cases.append(
                         self._decision(
                             inputs, outputs, f"rule {index + 1}: {name} {label} {value}"
@@ -300,8 +301,8 @@ class CaseBuilder:
                     )
         return _unique_ids(cases)
 
-    def _decision(self, inputs: dict, outputs: dict, why: str) -> dict:
-        record = {**self.example, **inputs}
+    def _decision(self, changes: dict, outputs: dict, why: str) -> dict:
+        record = self.record("example", changes)
         values = self.imputed(record)
         for feature in self.spec.features.values():
             if feature.expr:
@@ -313,13 +314,9 @@ class CaseBuilder:
             (r.then for r in decisions.rules if evaluate(r.when, values)),
             decisions.default,
         )
-        return {
-            "id": _slug(why),
-            "record": record,
-            "outputs": outputs,
-            "expected": expected,
-            "why": why,
-        }
+        return case(
+            _slug(why), changes=changes, outputs=outputs, expected=expected, why=why
+        )
 
     def _is_integer(self, name: str) -> bool:
         f = self.spec.inputs.get(name)
@@ -360,7 +357,7 @@ def _atoms(tree: ast.expr) -> list[tuple[str, type, float]]:
 
 
 def _satisfying(op: type, value: float) -> float:
-    if op in (ast.Gt,):
+    if op is ast.Gt:
         return (
             math.nextafter(value, math.inf) if isinstance(value, float) else value + 1
         )
@@ -372,6 +369,7 @@ def _satisfying(op: type, value: float) -> float:
 
 
 def _probes(value: float, integer: bool) -> list[tuple[float, str]]:
+    """Values just below, at and just above a rule's threshold: where >= and > differ."""
     if integer:
         return [(value - 1, "one below"), (value, "at"), (value + 1, "one above")]
     value = float(value)
@@ -412,11 +410,11 @@ def _not_matching(pattern: str) -> str | None:
 
 def _is_null_args(expr: str) -> list[str]:
     return [
-        a.args[0].id
-        for a in ast.walk(parse(expr))
-        if isinstance(a, ast.Call)
-        and getattr(a.func, "id", "") == "is_null"
-        and isinstance(a.args[0], ast.Name)
+        call.args[0].id
+        for call in ast.walk(parse(expr))
+        if isinstance(call, ast.Call)
+        and getattr(call.func, "id", "") == "is_null"
+        and isinstance(call.args[0], ast.Name)
     ]
 
 
@@ -426,19 +424,28 @@ def _slug(text: str) -> str:
 
 def _unique_ids(cases: list[dict]) -> list[dict]:
     seen: dict[str, int] = {}
-    for case in cases:
-        count = seen.get(case["id"], 0)
-        seen[case["id"]] = count + 1
+    for item in cases:
+        count = seen.get(item["id"], 0)
+        seen[item["id"]] = count + 1
         if count:
-            case["id"] = f"{case['id']}-{count + 1}"
+            item["id"] = f"{item['id']}-{count + 1}"
     return cases
+
+
+CASE_KINDS = (
+    "valid_records",
+    "contract_cases",
+    "feature_cases",
+    "encoding_cases",
+    "decision_cases",
+)
 
 
 def build_cases(checked: CheckedSpec) -> dict:
     builder = CaseBuilder(checked)
     return {
         "as_of": AS_OF,
-        "example_record": builder.example,
+        "bases": builder.bases,
         "imputation": builder.imputation,
         "valid_records": builder.valid_records(),
         "contract_cases": builder.contract_cases(),
@@ -448,4 +455,4 @@ def build_cases(checked: CheckedSpec) -> dict:
     }
 
 
-__all__ = ["AS_OF", "build_cases"]
+__all__ = ["AS_OF", "CASE_KINDS", "build_cases"]
