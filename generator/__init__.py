@@ -4,7 +4,7 @@ The public API is what `__all__` lists; the CLI (`modelplate.cli`) is a thin lay
 """
 
 from ._version import __version__
-from .api import check, generate, infer, load_spec, update
+from .api import audit, check, generate, infer, load_spec, update
 from .errors import (
     GenerationError,
     InferError,
@@ -24,6 +24,7 @@ __all__ = [
     "SpecError",
     "UpdateError",
     "__version__",
+    "audit",
     "check",
     "generate",
     "infer",

@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from ._version import __version__
+from .audit import AuditReport, audit_repository
 from .checks import CheckedSpec, check_spec
 from .context import build_context
 from .errors import SpecError
 from .infer import SAMPLE_ROWS, infer_spec, write_inferred_spec
 from .render import RenderResult, render_project, render_tree, template_dir
 from .spec import Spec, read_spec_file, read_spec_partially, read_spec_text
+from .team import TeamDefaults, apply_defaults, find_defaults, load_defaults
 from .update import UpdateResult, update_project
 
 
@@ -28,6 +30,7 @@ def check(path: str | Path) -> CheckedSpec:
     spec, problems = read_spec_partially(*read_spec_text(path))
     if spec is None or spec.model is None:
         raise SpecError(problems)
+    apply_defaults(spec, team_defaults(path))
     try:
         checked = check_spec(spec)
     except SpecError as exc:
@@ -61,13 +64,23 @@ def generate(
         data,
         target,
         force=force,
-        template=Path(template) if template else None,
+        template=_template(template, spec_path),
         commit_message=message if git else None,
     )
 
 
+def team_defaults(spec_path: str | Path) -> TeamDefaults:
+    """The team defaults that apply to a spec: the nearest modelplate.toml above it."""
+    return load_defaults(find_defaults(Path(spec_path).resolve().parent))
+
+
+def _template(template: str | Path | None, spec_path: str | Path) -> Path:
+    chosen = template or team_defaults(spec_path).template
+    return Path(chosen) if chosen else template_dir()
+
+
 def _render_inputs(checked: CheckedSpec) -> tuple[dict, dict]:
-    context = build_context(checked, __version__)
+    context = build_context(checked, __version__, team_defaults(checked.spec.file))
     data = {"spec_name": checked.spec.name, "modelplate_version": __version__}
     return context, data
 
@@ -89,7 +102,7 @@ def update(
     root = Path(project).resolve()
     checked = check(Path(spec_path) if spec_path is not None else root / "spec.yaml")
     context, data = _render_inputs(checked)
-    source = Path(template) if template else template_dir()
+    source = _template(template, checked.spec.file)
 
     def render(tree: Path) -> None:
         render_tree(source, tree, context, data)
@@ -118,3 +131,13 @@ def infer(
         data_path, target, output, name, force=force, sample_rows=sample_rows
     )
     return written.read_text(encoding="utf-8")
+
+
+def audit(project: str | Path = ".") -> AuditReport:
+    """Which of the ten lessons a repository covers, its template version and spec drift.
+
+    The lessons required are the team's (`required_lessons` in modelplate.toml), else all.
+    """
+    root = Path(project).resolve()
+    required = load_defaults(find_defaults(root)).required_lessons
+    return audit_repository(root, required)

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__, api
+from .audit import format_report
 from .errors import ModelplateError, SpecError, UpdateError
 from .summary import summarize
 
@@ -61,6 +62,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     update.add_argument("--template", help="a team's own template folder")
 
+    audit = commands.add_parser(
+        "audit", help="report which of the ten lessons a repository covers"
+    )
+    audit.add_argument(
+        "project", nargs="?", default=".", help="the repository (default: .)"
+    )
+
     infer = commands.add_parser(
         "infer", help="write a first spec from a CSV or Parquet sample of the data"
     )
@@ -99,6 +107,10 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "update":
         return _update(args)
+    if args.command == "audit":
+        report = api.audit(args.project)
+        print(format_report(report))
+        return 1 if report.missing_required else 0
     if args.command == "infer":
         return _infer(args)
     raise AssertionError(

@@ -15,6 +15,7 @@ from .checks import CheckedSpec
 from .literals import py_literal, strip_outer_parentheses
 from .sample import sample_rows, synthesize
 from .spec import FieldSpec, Spec
+from .team import TeamDefaults
 from .testcases import CASE_KINDS, build_cases
 
 SAMPLE_PATH = "data/sample.csv"
@@ -224,8 +225,11 @@ def _with_records(cases: dict) -> dict:
     return cases
 
 
-def build_context(checked: CheckedSpec, modelplate_version: str) -> dict:
+def build_context(
+    checked: CheckedSpec, modelplate_version: str, team: TeamDefaults | None = None
+) -> dict:
     spec = checked.spec
+    team = team or TeamDefaults()
     return {
         "project": {
             "name": spec.name,
@@ -235,6 +239,9 @@ def build_context(checked: CheckedSpec, modelplate_version: str) -> dict:
             "owner": spec.owner,
             "modelplate_version": modelplate_version,
             "python_requires": ">=3.10",
+            # The version the image, CI and tooling target (team default 3.11).
+            "python_version": team.python,
+            "ci": team.ci,
         },
         "spec_text": spec.text,
         "contract_hash": contract_hash(spec),

@@ -1,0 +1,203 @@
+"""`modelplate new` through the public API: the file set, determinism and atomicity."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import modelplate
+from modelplate.cli import main
+from modelplate.render import template_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+CHURN = ROOT / "examples" / "churn.yaml"
+MINIMAL = ROOT / "examples" / "minimal.yaml"
+
+
+def project_files(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".git" not in p.relative_to(root).parts
+    }
+
+
+@pytest.fixture(scope="module")
+def churn_project(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("gen") / "churn-predictor"
+    modelplate.generate(CHURN, out)
+    return out
+
+
+def test_the_churn_project_has_the_expected_files(churn_project):
+    files = set(project_files(churn_project))
+    package = "src/churn_predictor/"
+    for module in (
+        "contracts",
+        "features",
+        "serialization",
+        "model",
+        "decisions",
+        "pipeline",
+        "cli",
+        "settings",
+        "functions",
+        "errors",
+    ):
+        assert package + module + ".py" in files
+    for name in (
+        "pyproject.toml",
+        "README.md",
+        ".gitignore",
+        ".pre-commit-config.yaml",
+        ".github/workflows/ci.yml",
+        "Dockerfile",
+        "spec.yaml",
+        ".copier-answers.yml",
+        "data/sample.csv",
+    ):
+        assert name in files
+    assert any(name.startswith("tests/test_") for name in files)
+
+
+def test_the_file_set_follows_the_spec(tmp_path, churn_project):
+    minimal = tmp_path / "house-price"
+    modelplate.generate(MINIMAL, minimal)
+    churn_files = {
+        f.replace("churn_predictor", "PKG") for f in project_files(churn_project)
+    }
+    minimal_files = {f.replace("house_price", "PKG") for f in project_files(minimal)}
+    # The minimal spec has no decisions: no decisions module and no decision tests.
+    assert churn_files - minimal_files == {
+        "src/PKG/decisions.py",
+        "tests/test_decisions.py",
+    }
+    assert minimal_files <= churn_files
+
+
+def test_no_template_syntax_is_left(churn_project):
+    for name, content in project_files(churn_project).items():
+        if name.endswith(".csv"):
+            continue
+        text = content.decode("utf-8")
+        for marker in ("{{", "{%", "%}", "}}"):
+            assert marker not in text, f"{marker!r} left in {name}"
+
+
+def test_the_spec_is_copied_byte_for_byte(churn_project):
+    assert (churn_project / "spec.yaml").read_bytes() == CHURN.read_bytes()
+
+
+def test_generation_is_byte_identical(tmp_path, churn_project):
+    again = tmp_path / "again"
+    modelplate.generate(CHURN, again)
+    assert project_files(again) == project_files(churn_project)
+
+
+def test_git_history_starts_with_the_pristine_render(churn_project):
+    def git(*args):
+        return subprocess.run(
+            ["git", "-C", str(churn_project), *args],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+
+    assert git("rev-parse", "HEAD") == git("rev-parse", "modelplate/pristine")
+    assert git("status", "--porcelain") == ""
+
+
+def test_a_non_empty_output_is_refused_without_force(tmp_path, capsys):
+    out = tmp_path / "taken"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    assert main(["new", str(CHURN), "--output", str(out)]) == 1
+    assert "not empty" in capsys.readouterr().err
+    assert (out / "keep.txt").read_text() == "mine"
+    assert main(["new", str(MINIMAL), "--output", str(out), "--force"]) == 0
+    assert not (out / "keep.txt").exists()
+    assert (out / "src" / "house_price" / "model.py").is_file()
+
+
+def test_a_failed_generation_leaves_nothing_behind(tmp_path):
+    broken = tmp_path / "template"
+    shutil.copytree(template_dir(), broken)
+    (broken / "project" / "broken.txt.jinja").write_text(
+        "{{ ctx.no_such_key.deeper }}\n"
+    )
+    out = tmp_path / "out" / "project"
+    with pytest.raises(modelplate.GenerationError, match="rendering failed"):
+        modelplate.generate(CHURN, out, template=broken)
+    assert not out.exists()
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_failed_forced_generation_keeps_the_old_content(tmp_path):
+    broken = tmp_path / "template"
+    shutil.copytree(template_dir(), broken)
+    (broken / "project" / "broken.py.jinja").write_text("def (:\n")
+    out = tmp_path / "existing"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    with pytest.raises(modelplate.GenerationError, match="invalid Python"):
+        modelplate.generate(CHURN, out, template=broken, force=True)
+    assert (out / "keep.txt").read_text() == "mine"
+    assert [
+        p.name for p in tmp_path.iterdir() if p.name.startswith(".modelplate")
+    ] == []
+
+
+def test_a_bad_spec_writes_nothing(tmp_path, capsys):
+    spec = tmp_path / "bad.yaml"
+    spec.write_text(
+        CHURN.read_text().replace("min: 0\n      max: 600", "min: 10\n      max: 6")
+    )
+    out = tmp_path / "out"
+    assert main(["new", str(spec), "--output", str(out)]) == 1
+    assert "min is greater than max" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def run_generated_suite(project: Path) -> subprocess.CompletedProcess:
+    """Run a generated project's own tests, importing it from its src/ folder."""
+    env = {**os.environ, "PYTHONPATH": str(project / "src")}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+@pytest.mark.slow
+def test_the_generated_churn_suite_passes(churn_project, tmp_path):
+    project = tmp_path / "copy"
+    shutil.copytree(churn_project, project)
+    result = run_generated_suite(project)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert " passed" in result.stdout
+
+
+@pytest.mark.slow
+def test_the_generated_project_is_black_and_ruff_clean(churn_project):
+    black = subprocess.run(
+        [sys.executable, "-m", "black", "--check", "-q", "."],
+        cwd=churn_project,
+        capture_output=True,
+        text=True,
+    )
+    assert black.returncode == 0, black.stderr
+    ruff = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "-q", "."],
+        cwd=churn_project,
+        capture_output=True,
+        text=True,
+    )
+    assert ruff.returncode == 0, ruff.stdout

@@ -1,0 +1,123 @@
+"""Team defaults (modelplate.toml / [tool.modelplate]) and `modelplate audit`."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import modelplate
+from modelplate.cli import main
+from modelplate.team import find_defaults, load_defaults
+
+ROOT = Path(__file__).resolve().parent.parent
+CHURN = ROOT / "examples" / "churn.yaml"
+MINIMAL = ROOT / "examples" / "minimal.yaml"
+
+
+def team_folder(tmp_path: Path, toml: str, spec: Path = MINIMAL) -> Path:
+    (tmp_path / "modelplate.toml").write_text(toml)
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    shutil.copy(spec, specs / spec.name)
+    return specs / spec.name
+
+
+def test_defaults_fill_what_the_spec_leaves_unsaid(tmp_path):
+    spec = team_folder(
+        tmp_path,
+        'owner = "ml-platform@example.com"\n[monitoring.drift]\nwarn = 0.05\nalert = 0.2\n',
+    )
+    checked = modelplate.check(spec)
+    assert checked.spec.owner == "ml-platform@example.com"
+    assert (
+        checked.spec.monitoring.drift.warn,
+        checked.spec.monitoring.drift.alert,
+    ) == (0.05, 0.2)
+
+
+def test_the_spec_wins_over_a_team_default(tmp_path):
+    spec = team_folder(
+        tmp_path, 'owner = "team@example.com"\n[monitoring.drift]\nalert = 0.5\n', CHURN
+    )
+    checked = modelplate.check(spec)
+    assert checked.spec.owner == "retention-ml@example.com"
+    assert checked.spec.monitoring.drift.alert == 0.25
+
+
+def test_the_nearest_file_is_found_and_pyproject_tables_count(tmp_path):
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.modelplate]\npython = "3.12"\nci = "gitlab"\n'
+    )
+    nested = tmp_path / "a" / "b"
+    nested.mkdir(parents=True)
+    found = find_defaults(nested)
+    assert found == tmp_path / "pyproject.toml"
+    defaults = load_defaults(found)
+    assert (defaults.python, defaults.ci) == ("3.12", "gitlab")
+
+
+def test_a_bad_defaults_file_names_file_line_and_key(tmp_path, capsys):
+    spec = team_folder(tmp_path, 'owner = "x"\npyhton = "3.11"\nci = "jenkins"\n')
+    assert main(["check", str(spec)]) == 1
+    err = capsys.readouterr().err
+    assert "modelplate.toml:2:1: pyhton: unknown key 'pyhton'" in err
+    assert "did you mean 'python'?" in err
+    assert (
+        "modelplate.toml:3:1: ci: expected one of github, gitlab, none, got 'jenkins'"
+        in err
+    )
+
+
+def test_the_python_version_reaches_the_render_context(tmp_path):
+    spec = team_folder(tmp_path, 'python = "3.12"\n')
+    context, _ = modelplate.api._render_inputs(modelplate.check(spec))
+    assert context["project"]["python_version"] == "3.12"
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("audit") / "churn-predictor"
+    modelplate.generate(CHURN, out)
+    return out
+
+
+def test_audit_reports_lessons_version_and_drift(generated, tmp_path):
+    report = modelplate.audit(generated)
+    covered = {s.number for s in report.lessons if s.status == "covered"}
+    assert {0, 1, 2, 3, 4, 5} <= covered
+    assert report.template_version == modelplate.__version__
+    assert report.spec_drift is None
+    copy = tmp_path / "copy"
+    shutil.copytree(generated, copy)
+    (copy / "spec.yaml").write_text((copy / "spec.yaml").read_text() + "\n# edited\n")
+    assert "run `modelplate update`" in modelplate.audit(copy).spec_drift
+
+
+def test_audit_of_an_unrelated_repository_misses_every_lesson(tmp_path, capsys):
+    (tmp_path / "src" / "app").mkdir(parents=True)
+    (tmp_path / "src" / "app" / "__init__.py").write_text("")
+    assert main(["audit", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "MISS 0 strict contracts" in out
+    assert "10 required lesson(s) missing" in out
+
+
+def test_audit_flags_mixed_layers(generated, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(generated, copy)
+    model = next(copy.glob("src/*/model.py"))
+    model.write_text("from .features import build_features\n" + model.read_text())
+    lesson = modelplate.audit(copy).lessons[3]
+    assert lesson.status == "missing" and "build_features" in lesson.evidence
+
+
+def test_required_lessons_come_from_the_team(generated, tmp_path):
+    copy = tmp_path / "team" / "churn"
+    shutil.copytree(generated, copy)
+    (tmp_path / "team" / "modelplate.toml").write_text(
+        "required_lessons = [0, 1, 2, 3, 4, 5]\n"
+    )
+    report = modelplate.audit(copy)
+    assert report.missing_required == []
