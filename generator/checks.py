@@ -68,7 +68,12 @@ def field_symbol(spec_field: FieldSpec) -> Symbol:
     if spec_field.type in S.NUMERIC_TYPES:
         low = -Interval().high if spec_field.min is None else float(spec_field.min)
         high = Interval().high if spec_field.max is None else float(spec_field.max)
-        interval = Interval(low, high, spec_field.type == "integer")
+        # A mean or median fills an integer field with a fraction: no longer whole numbers.
+        whole = spec_field.type == "integer" and spec_field.impute not in (
+            "mean",
+            "median",
+        )
+        interval = Interval(low, high, whole)
     elif spec_field.type in S.TEMPORAL_TYPES:
         low, high = _days(spec_field.min), _days(spec_field.max)
         interval = Interval(
@@ -101,13 +106,20 @@ class _Checker:
         )
 
     def expression_problem(
-        self, position: Position, quoted: bool, path: str, problem: ExprProblem
+        self, position: Position, style: str | None, path: str, problem: ExprProblem
     ) -> None:
-        # Point inside the expression when it is written on one line, else at its start.
+        """Point at the problem's character when the expression's first line holds it."""
         line, column = position
-        expr_text = self._text_at(line)
-        if problem.offset and expr_text is not None:
-            column += problem.offset + (1 if quoted else 0)
+        if style in ("|", ">"):
+            # A block scalar starts on the line after its indicator.
+            line += 1
+            text = self._text_at(line) or ""
+            column = len(text) - len(text.lstrip(" ")) + 1
+        elif style in ("'", '"'):
+            column += 1
+        first_line = (self._text_at(line) or "")[column - 1 :]
+        if problem.offset < len(first_line.rstrip()):
+            column += problem.offset
         self.at((line, column), path, problem.message)
 
     def _text_at(self, line: int) -> str | None:
@@ -204,6 +216,8 @@ class _Checker:
 
     def constant_fill(self, f: FieldSpec, path: str) -> None:
         value = f.fill_value
+        if value is None and "fill_value" in f.at:
+            return  # written but unreadable: already reported where it was read
         if value is None:
             self.at(
                 f.at["impute"],
@@ -255,7 +269,7 @@ class _Checker:
                 scope,
                 feature.on_divide_by_zero,
                 feature.at["expr"],
-                feature.expr_quoted,
+                feature.expr_style,
                 f"{path}.expr",
             )
             if analysis is None:
@@ -265,17 +279,17 @@ class _Checker:
         return results
 
     def expression(
-        self, text, scope, on_zero, position, quoted, path
+        self, text, scope, on_zero, position, style, path
     ) -> Analysis | None:
         try:
             analysis = analyze(text, scope, on_zero)
         except ExprProblem as problem:
-            self.expression_problem(position, quoted, path, problem)
+            self.expression_problem(position, style, path, problem)
             return None
         if set(analysis.unknown) & self.spec.broken:
             return None  # it reads a name whose own declaration is already reported
         for problem in analysis.problems:
-            self.expression_problem(position, quoted, path, problem)
+            self.expression_problem(position, style, path, problem)
         if analysis.ok and not [n for n in analysis.names if n != "as_of"]:
             self.at(
                 position,
@@ -289,6 +303,24 @@ class _Checker:
         self, feature: FeatureSpec, analysis: Analysis, path: str
     ) -> None:
         typed = analysis.typed
+        ids = [
+            n
+            for n in analysis.names
+            if n in self.spec.inputs and self.spec.inputs[n].is_id
+        ]
+        if ids:
+            self.at(
+                feature.at["expr"],
+                f"{path}.expr",
+                f"the feature reads the id field '{ids[0]}'; an id never reaches the model, not even through a feature",
+            )
+        target = self.spec.model.target.name if self.spec.model else None
+        if feature.name == target:
+            self.at(
+                feature.at["name"],
+                path,
+                f"a feature cannot have the name of the target '{target}' (expected another name)",
+            )
         if typed.type not in (NUMBER, BOOLEAN):
             self.at(
                 feature.at["expr"],
@@ -474,7 +506,13 @@ class _Checker:
             path = f"model.features[{index}]"
             position = model.features_at[index]
             f = spec.inputs.get(name)
-            if name == model.target.name:
+            if name in items[:index]:
+                self.at(
+                    position,
+                    path,
+                    f"'{name}' is listed twice (expected each column once)",
+                )
+            elif name == model.target.name:
                 self.at(
                     position,
                     path,
@@ -535,7 +573,7 @@ class _Checker:
         for index, rule in enumerate(decisions.rules):
             path = f"decisions.rules[{index}].when"
             analysis = self.expression(
-                rule.when, scope, None, rule.at["when"], rule.when_quoted, path
+                rule.when, scope, None, rule.at["when"], rule.when_style, path
             )
             if analysis is None:
                 continue
@@ -572,7 +610,7 @@ class _Checker:
         for index, name in enumerate(pre.features):
             if name not in features:
                 self.at(
-                    pre.at["features"],
+                    pre.features_at[index],
                     f"precompute.features[{index}]",
                     f"'{name}' is not an expression feature (expected one of {', '.join(features) or 'none'})"
                     + did_you_mean(name, features),

@@ -88,12 +88,18 @@ def parse(text: str) -> ast.expr:
         raise ExprProblem(
             f"expression too long (expected at most {MAX_LENGTH} characters, got {len(text)})"
         )
-    flat = " ".join(text.split())
+    # Line breaks (a folded YAML scalar) become spaces so that offsets stay those of the
+    # text; leading blanks are cut because Python reads them as an indent.
+    flat = text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    indent = len(flat) - len(flat.lstrip(" "))
+    flat = flat[indent:]
     try:
         tree = ast.parse(flat, mode="eval")
     except SyntaxError as exc:
         offset = max((exc.offset or 1) - 1, 0)
-        raise ExprProblem(f"not a valid expression ({exc.msg})", offset) from None
+        raise ExprProblem(
+            f"not a valid expression ({exc.msg})", offset + indent
+        ) from None
     except (ValueError, RecursionError, MemoryError, OverflowError) as exc:
         raise ExprProblem(f"not a valid expression ({type(exc).__name__})") from None
     nodes = list(ast.walk(tree))
@@ -101,11 +107,22 @@ def parse(text: str) -> ast.expr:
         raise ExprProblem(
             f"expression too large (expected at most {MAX_NODES} parts, got {len(nodes)})"
         )
+    _to_character_offsets(tree, flat, indent)
     if _depth(tree.body) > MAX_DEPTH:
         raise ExprProblem(
             f"expression nested too deeply (expected at most {MAX_DEPTH} levels)"
         )
     return tree.body
+
+
+def _to_character_offsets(tree: ast.AST, text: str, indent: int) -> None:
+    """ast counts columns in UTF-8 bytes; messages count characters of the spec's text."""
+    encoded = text.encode("utf-8")
+    for node in ast.walk(tree):
+        if hasattr(node, "col_offset"):
+            node.col_offset = (
+                len(encoded[: node.col_offset].decode("utf-8", "ignore")) + indent
+            )
 
 
 def _depth(node: ast.AST) -> int:
@@ -264,6 +281,14 @@ class Analyzer:
 
     def division(self, node, left, left_src, right, right_src, nullable):
         denominator = right.interval
+        if any(
+            isinstance(n, ast.Name) and n.id in self.unknown
+            for n in ast.walk(node.right)
+        ):
+            return (
+                Typed(NUMBER, Interval(), nullable),
+                "0",
+            )  # already reported as unknown
         if denominator.contains(0):
             if self.on_zero is None:
                 self.fail(
@@ -290,7 +315,9 @@ class Analyzer:
         operand, src = self.visit(node.operand)
         if isinstance(node.op, ast.Not):
             self.need(node.operand, operand, BOOLEAN, "the operand of 'not'")
-            return Typed(BOOLEAN, BOOL, operand.nullable), f"(~{src})"
+            # `~` negates a boolean Series; on a Python constant it would give -2.
+            negation = f"(not {src})" if operand.constant else f"(~{src})"
+            return Typed(BOOLEAN, BOOL, operand.nullable, operand.constant), negation
         if isinstance(node.op, ast.USub | ast.UAdd):
             self.need(node.operand, operand, NUMBER, "the operand of '-'")
             if isinstance(node.op, ast.UAdd):
@@ -618,7 +645,10 @@ class _Evaluator:
         if isinstance(node.op, ast.Mult):
             return a * b
         if isinstance(node.op, ast.Pow):
-            return a**node.right.value
+            try:
+                return a**node.right.value
+            except OverflowError:
+                return math.copysign(math.inf, a) if node.right.value % 2 else math.inf
         if b == 0:
             if self.on_zero is not None:
                 return float(self.on_zero)

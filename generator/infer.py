@@ -71,6 +71,13 @@ _ISO_DATETIME = re.compile(
 )
 _ID_NAME = re.compile(r"(.*_)?(id|key|uuid|guid)")
 _TRUE_FALSE = {"true", "false"}
+_COMPRESSION = {
+    ".gz": "gzip",
+    ".bz2": "bz2",
+    ".zip": "zip",
+    ".xz": "xz",
+    ".zst": "zstd",
+}
 _INSTALL_HINT = "install it with: pip install 'modelplate[infer]'"
 
 
@@ -149,15 +156,19 @@ def read_sample(
         raise InferError(f"{path}: is a folder (expected a CSV or Parquet file)")
     if suffixes[-1:] in ([".parquet"], [".pq"]):
         return _read_parquet(path, rows, progress)
-    if suffixes[-1:] == [".csv"] or suffixes[-2:-1] == [".csv"]:
-        return _read_csv(path, rows, progress)
+    if suffixes[-1:] == [".csv"]:
+        return _read_csv(path, rows, progress, None)
+    if suffixes[-2:-1] == [".csv"] and suffixes[-1] in _COMPRESSION:
+        return _read_csv(path, rows, progress, _COMPRESSION[suffixes[-1]])
     raise InferError(
         f"{path}: unknown extension {''.join(path.suffixes)!r} "
         "(expected .csv, .csv.gz and other compressed CSV, .parquet or .pq)"
     )
 
 
-def _read_csv(path: Path, rows: int, progress: IO[str] | None) -> Sample:
+def _read_csv(
+    path: Path, rows: int, progress: IO[str] | None, compression: str | None
+) -> Sample:
     pd = _pandas()
     size = path.stat().st_size
     if size == 0:
@@ -168,7 +179,9 @@ def _read_csv(path: Path, rows: int, progress: IO[str] | None) -> Sample:
     more = False
     try:
         with path.open("rb") as handle:
-            reader = pd.read_csv(handle, chunksize=min(CHUNK_ROWS, rows))
+            reader = pd.read_csv(
+                handle, chunksize=min(CHUNK_ROWS, rows), compression=compression
+            )
             for chunk in reader:
                 if read >= rows:
                     more = True
@@ -298,6 +311,7 @@ class Column:
     pattern: str | None = None
     impute: str | None = None
     model_input: bool = True
+    id_shaped: bool = False  # text without spaces, at most 64 characters
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -368,6 +382,8 @@ def column_type(series) -> str:
 
 
 def describe_column(source: str, name: str, series) -> Column:
+    import numpy as np
+
     pd = _pandas()
     kind = column_type(series)
     present = series.dropna()
@@ -379,8 +395,18 @@ def describe_column(source: str, name: str, series) -> Column:
         nulls=int(series.isna().sum()),
         distinct=int(present.nunique()),
     )
-    if kind in ("integer", "float"):
+    if not len(present):
+        # Nothing to learn a type from: text, so that it never reaches the model.
+        column.type = "string"
+        column.notes.append("every value is null: review what this column holds")
+    elif kind in ("integer", "float"):
         numbers = pd.to_numeric(present)
+        finite = numbers[np.isfinite(numbers.to_numpy(dtype="float64"))]
+        if len(finite) < len(numbers):
+            column.notes.append(
+                f"{len(numbers) - len(finite):,} infinite values left out of the range"
+            )
+        numbers = finite
         if len(numbers):
             column.low, column.high = numbers.min().item(), numbers.max().item()
             if kind == "integer":
@@ -402,6 +428,10 @@ def describe_column(source: str, name: str, series) -> Column:
             column.min = _iso((low - margin).floor(unit), kind)
     elif kind == "text":
         text = present.astype(str)
+        # An id has no spaces and stays short; unique free text is not an id.
+        column.id_shaped = not text.str.contains(r"\s").any() and bool(
+            text.str.len().max() <= 64
+        )
         counts = text.value_counts()
         if len(counts) <= CATEGORY_MAX_VALUES and 2 * len(counts) <= len(text):
             column.type = "category"
@@ -441,13 +471,17 @@ def id_reason(column: Column) -> tuple[int, str] | None:
     if column.type not in ("integer", "string") or column.nullable or column.rows < 2:
         return None
     unique = column.distinct == column.rows
-    if _ID_NAME.fullmatch(column.name):
+    if _ID_NAME.fullmatch(safe_identifier(column.source)):
         return 0, "its name says id" + (
             ", and every value is different" if unique else ""
         )
-    if unique and column.type == "string":
+    if unique and column.type == "string" and column.id_shaped:
         return 1, f"every one of the {column.rows:,} values is different"
-    if unique and column.high - column.low + 1 <= 2 * column.rows:
+    if (
+        unique
+        and column.type == "integer"
+        and column.high - column.low < 2 * column.rows
+    ):
         return 2, (
             f"{column.rows:,} different whole numbers from {column.low} to "
             f"{column.high}, like a sequence"
@@ -524,7 +558,9 @@ _METRIC = {
 }
 
 
-def infer_target(source: str, name: str, series, path: Path) -> Target:
+def infer_target(
+    source: str, name: str, series, path: Path, partial: bool = False
+) -> Target:
     pd = _pandas()
     present = series.dropna()
     distinct = present.unique().tolist()
@@ -535,6 +571,12 @@ def infer_target(source: str, name: str, series, path: Path) -> Target:
         raise InferError(
             f"{where} has one value ({distinct[0]!r}) in all {len(present):,} rows "
             "(expected at least two classes or a range of numbers to learn)"
+            + (
+                f"; only the first {len(series):,} rows were read: if the file is "
+                "sorted, read more with --sample-rows"
+                if partial
+                else ""
+            )
         )
     kind = column_type(series)
     missing = (
@@ -650,7 +692,9 @@ def infer_spec(
             f"{path}: the target {target!r} is the only column (expected input columns too)"
         )
     names = column_names(columns)
-    target_info = infer_target(target, names[target], frame[target], path)
+    target_info = infer_target(
+        target, names[target], frame[target], path, not sample.complete
+    )
     fields = []
     for source in columns:
         if source != target:
@@ -806,7 +850,11 @@ class _SpecWriter:
     def line(self, indent: int, text: str, comment: str = "") -> None:
         body = " " * indent + text
         if comment:
-            body = f"{body.ljust(COMMENT_COLUMN - 2)}  # {comment}"
+            trailing = f"{body.ljust(COMMENT_COLUMN - 2)}  # {comment}"
+            if len(trailing) > 88:  # too long to trail: it goes above the line
+                self.comment(indent, comment)
+            else:
+                body = trailing
         self.lines.append(body.rstrip())
 
     def comment(self, indent: int, text: str) -> None:

@@ -133,7 +133,7 @@ class Interval:
     def power(self, exponent: int) -> Interval:
         if exponent == 0:
             return Interval.point(1)
-        ends = [self.low**exponent, self.high**exponent]
+        ends = [_pow(self.low, exponent), _pow(self.high, exponent)]
         low, high = min(ends), max(ends)
         if exponent % 2 == 0 and self.contains(0):
             low = 0.0
@@ -141,6 +141,13 @@ class Interval:
 
     def describe(self) -> str:
         return f"[{_fmt(self.low)}, {_fmt(self.high)}]"
+
+
+def _pow(value: float, exponent: int) -> float:
+    try:
+        return value**exponent
+    except OverflowError:  # beyond float range: the bound is infinite
+        return INF if value > 0 or exponent % 2 == 0 else -INF
 
 
 def interval_min(parts: list[Interval]) -> Interval:

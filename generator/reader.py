@@ -11,6 +11,7 @@ import keyword
 import re
 import sys
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from .errors import Problem
@@ -135,9 +136,22 @@ class Reader:
         value = node.value
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.expected(node, path, "a number")
+            if isinstance(value, str) and _looks_numeric(value):
+                last = self.problems.pop()
+                hint = f"; YAML 1.1 reads {value!r} as text: write e.g. 1.0e+5, or the number in full"
+                self.problems.append(replace(last, message=last.message + hint))
             return None
-        if value != value or value in (float("inf"), float("-inf")):
-            self.problem(node, path, f"expected a finite number, got {value}")
+        try:
+            magnitude = abs(float(value))
+        except OverflowError:
+            magnitude = float("inf")
+        if magnitude != magnitude or magnitude > MAX_MAGNITUDE:
+            shown = str(value)[:40]
+            self.problem(
+                node,
+                path,
+                f"expected a finite number of at most {MAX_MAGNITUDE:g} in size, got {shown}",
+            )
             return None
         return value
 
@@ -183,6 +197,17 @@ class Reader:
             self.expected(node, path, "a duration like 30m, 24h or 7d")
             return None
         return int(match.group(1)) * DURATION_SECONDS[match.group(2)]
+
+
+MAX_MAGNITUDE = 1e15
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def identifier_problem(name: Any) -> str | None:

@@ -7,6 +7,7 @@ cross-field checks (in `checks.py`) can point at the exact line a problem comes 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from dataclasses import field as _field
@@ -58,7 +59,7 @@ class FeatureSpec:
     on_divide_by_zero: float | None = None
     description: str = ""
     at: dict[str, Position] = _field(default_factory=dict)
-    expr_quoted: bool = False
+    expr_style: str | None = None
 
 
 @dataclass
@@ -90,7 +91,7 @@ class RuleSpec:
     when: str
     then: str
     at: dict[str, Position] = _field(default_factory=dict)
-    when_quoted: bool = False
+    when_style: str | None = None
 
 
 @dataclass
@@ -109,6 +110,7 @@ class PrecomputeSpec:
     max_age_seconds: int = 86400
     store: str = "artifacts/features.sqlite"
     at: dict[str, Position] = _field(default_factory=dict)
+    features_at: list[Position] = _field(default_factory=list)
 
 
 @dataclass
@@ -327,7 +329,15 @@ class _SpecReader(Reader):
                 entries["impute"], f"{path}.impute", S.IMPUTE_STRATEGIES
             )
         if "fill_value" in entries:
-            result.fill_value = entries["fill_value"].value
+            fill = entries["fill_value"]
+            if fill.is_mapping or fill.is_sequence:
+                self.expected(
+                    fill, f"{path}.fill_value", "a number, text or true/false"
+                )
+            elif isinstance(fill.value, float) and not math.isfinite(fill.value):
+                self.expected(fill, f"{path}.fill_value", "a finite value")
+            else:
+                result.fill_value = fill.value
         for key in ("unit", "wire_name", "producer", "description"):
             if key in entries:
                 setattr(
@@ -372,6 +382,9 @@ class _SpecReader(Reader):
         except ValueError:
             self.expected(node, path, f"an ISO {kind} like 2020-01-31")
             return None
+        if isinstance(parsed, dt.datetime) and parsed.tzinfo is not None:
+            # Bounds are compared with naive timestamps: keep them in UTC, without zone.
+            parsed = parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
         return parsed.isoformat()
 
     def category_values(self, kind: str, node: Node, path: str) -> list[str] | None:
@@ -441,7 +454,7 @@ class _SpecReader(Reader):
                 feature.expr = self.text(
                     entries["expr"], f"{path}.expr", allow_empty=False
                 )
-                feature.expr_quoted = entries["expr"].quoted
+                feature.expr_style = entries["expr"].style
             if "encode" in entries:
                 feature.encode = self.choice(
                     entries["encode"], f"{path}.encode", S.ENCODINGS
@@ -583,7 +596,7 @@ class _SpecReader(Reader):
                 then = self.text(rule["then"], f"{path}.then", allow_empty=False)
                 if when and then:
                     result.rules.append(
-                        RuleSpec(when, then, _marks(item, rule), rule["when"].quoted)
+                        RuleSpec(when, then, _marks(item, rule), rule["when"].style)
                     )
         return result
 
@@ -595,13 +608,17 @@ class _SpecReader(Reader):
         items = self.sequence(
             entries["features"], "precompute.features", "feature names"
         )
-        names = [
-            t
-            for i, n in enumerate(items)
-            if (t := self.text(n, f"precompute.features[{i}]", False))
-        ]
+        names, marks = [], []
+        for index, item in enumerate(items):
+            name = self.text(item, f"precompute.features[{index}]", allow_empty=False)
+            if name is not None:
+                names.append(name)
+                marks.append((item.line, item.column))
         result = PrecomputeSpec(
-            entity=entity or "", features=names, at=_marks(node, entries)
+            entity=entity or "",
+            features=names,
+            at=_marks(node, entries),
+            features_at=marks,
         )
         if "max_age" in entries:
             seconds = self.duration(entries["max_age"], "precompute.max_age")
@@ -670,7 +687,7 @@ class _SpecReader(Reader):
                     )
             if result.drift.warn > result.drift.alert:
                 self.problem(
-                    entries["drift"],
+                    drift.get("warn", entries["drift"]),
                     "monitoring.drift",
                     f"expected warn <= alert, got warn {result.drift.warn} > alert {result.drift.alert}",
                 )

@@ -34,8 +34,12 @@ class Node:
     value: Any
     line: int
     column: int
-    quoted: bool = False
+    style: str | None = None  # None (plain), ' or " (quoted), | or > (block)
     key_marks: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def quoted(self) -> bool:
+        return self.style in ("'", '"')
 
     @property
     def is_mapping(self) -> bool:
@@ -68,6 +72,15 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
     return _constructor.construct_object(node, deep=True)
 
 
+MAX_DEPTH = 50  # a spec nests five levels; far deeper is a mistake or an attack
+
+
+class _TooDeep(Exception):
+    def __init__(self, line: int, column: int, path: str):
+        super().__init__(path)
+        self.line, self.column, self.path = line, column, path
+
+
 class _Builder:
     """Turns the event stream into Nodes, collecting problems instead of stopping."""
 
@@ -75,6 +88,7 @@ class _Builder:
         self.filename = filename
         self.problems: list[Problem] = []
         self.events = iter(yaml.parse(text, Loader=_Loader))
+        self.depth = 0
 
     def problem(self, line: int, column: int, path: str, message: str) -> None:
         self.problems.append(Problem(self.filename, line, column, path, message))
@@ -99,6 +113,17 @@ class _Builder:
 
     def node(self, event: yaml.Event, path: str) -> Node:
         line, column = _mark(event)
+        if isinstance(event, yaml.CollectionStartEvent):
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise _TooDeep(line, column, path)
+            try:
+                return self._node(event, path, line, column)
+            finally:
+                self.depth -= 1
+        return self._node(event, path, line, column)
+
+    def _node(self, event: yaml.Event, path: str, line: int, column: int) -> Node:
         if isinstance(event, yaml.AliasEvent):
             self.problem(
                 line,
@@ -121,7 +146,7 @@ class _Builder:
                 # PyYAML resolved the text to a type it then cannot build (2024-13-45).
                 self.problem(line, column, path, f"cannot read {event.value!r}: {exc}")
                 value = event.value
-            return Node(value, line, column, quoted=event.style in ("'", '"'))
+            return Node(value, line, column, style=event.style)
         if isinstance(event, yaml.SequenceStartEvent):
             items: list[Node] = []
             child = next(self.events)
@@ -173,6 +198,10 @@ _BOOL_HINT = "; YAML reads yes/no/on/off/true/false as booleans: quote it)"
 
 def describe(value: Any) -> str:
     """How a value reads in an error message: its kind and its text."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
     if value is None:
         return "nothing (null)"
     kind = {bool: "boolean", int: "integer", float: "number", str: "text"}.get(
@@ -186,6 +215,11 @@ def parse_yaml(text: str, filename: str) -> Node:
     builder = _Builder(text, filename)
     try:
         root = builder.document()
+    except _TooDeep as exc:
+        message = f"nested too deeply (expected at most {MAX_DEPTH} levels)"
+        raise SpecError(
+            [Problem(filename, exc.line, exc.column, exc.path, message)]
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)

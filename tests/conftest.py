@@ -1,0 +1,49 @@
+"""Shared paths, fixtures and hypothesis profiles of the test suite."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import modelplate
+import pytest
+from hypothesis import HealthCheck, settings
+from modelplate.checks import field_symbol
+from modelplate.expressions import DATE, Symbol
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+CHURN = EXAMPLES / "churn.yaml"
+MINIMAL = EXAMPLES / "minimal.yaml"
+BROKEN = Path(__file__).resolve().parent / "specs" / "broken"
+
+# "ci" is deterministic (the same examples every run, so a red build is reproducible);
+# HYPOTHESIS_PROFILE=explore searches with fresh randomness and more examples.
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "explore",
+    deadline=None,
+    max_examples=2000,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(scope="session")
+def churn_spec():
+    """The typed churn reference spec."""
+    return modelplate.load_spec(CHURN)
+
+
+@pytest.fixture(scope="session")
+def churn_scope(churn_spec) -> dict[str, Symbol]:
+    """What a feature expression of churn.yaml may read: its fields and `as_of`."""
+    scope = {f.name: field_symbol(f) for f in churn_spec.inputs.values()}
+    scope["as_of"] = Symbol("as_of", DATE, "as_of")
+    return scope
