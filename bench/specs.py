@@ -8,7 +8,9 @@ reference spec, with ranges that the inputs provably guarantee.
 from __future__ import annotations
 
 
-def wide_spec(inputs: int = 400, features: int = 100, name: str = "wide-service") -> str:
+def wide_spec(
+    inputs: int = 400, features: int = 100, name: str = "wide-service"
+) -> str:
     lines = [
         "spec_version: 1",
         f"name: {name}",
@@ -29,7 +31,9 @@ def wide_spec(inputs: int = 400, features: int = 100, name: str = "wide-service"
         elif kind == "category":
             lines.append(f"    {column}: {{type: category, values: [a, b, c]}}")
         else:
-            lines.append(f"    {column}: {{type: float, min: 0, max: 100, nullable: true, impute: median}}")
+            lines.append(
+                f"    {column}: {{type: float, min: 0, max: 100, nullable: true, impute: median}}"
+            )
     lines.append("features:")
     integers = [f"x{i:03d}" for i, k in enumerate(kinds) if k == "integer"]
     floats = [f"x{i:03d}" for i, k in enumerate(kinds) if k == "float"]
@@ -42,7 +46,9 @@ def wide_spec(inputs: int = 400, features: int = 100, name: str = "wide-service"
         elif shape == 1:
             lines.append(f"  f{index:03d}: {{expr: 'log1p({a})', range: [0, 7]}}")
         elif shape == 2:
-            lines.append(f"  f{index:03d}: {{expr: 'clip({b} * 2, -10, 10)', range: [-10, 10]}}")
+            lines.append(
+                f"  f{index:03d}: {{expr: 'clip({b} * 2, -10, 10)', range: [-10, 10]}}"
+            )
         else:
             lines.append(f"  f{index:03d}: {{expr: '{b} > 0'}}")
     lines += [

@@ -21,10 +21,12 @@ column is an id). The rules, in one place:
   rule); further id-like integer columns are left out of `model.features`.
 - Names that are not safe identifiers become snake_case ones and keep the original as
   `wire_name`, so the producer goes on sending what it sends.
-- The task follows from the target: two values -> binary_classification, up to
-  `CLASS_MAX_VALUES` text values (or integers seen `CLASS_MIN_ROWS` times each on
-  average) -> multiclass_classification, numbers
-  otherwise -> regression.
+- The task follows from the target: two values -> binary_classification (a boolean
+  target for true/false or 0/1), up to `CLASS_MAX_VALUES` text values (or integers seen
+  `CLASS_MIN_ROWS` times each on average) -> multiclass_classification, other numbers
+  -> regression.
+- Nulls in CSV are what pandas reads as missing: empty cells and its default markers
+  (NA, N/A, NULL, null, NaN, None, ...).
 
 pandas (and pyarrow for Parquet) are imported inside the functions that read data, so
 that `modelplate check` does not pay for them and works without them.
@@ -725,7 +727,10 @@ def _mark_ids(fields: list[Column], frame) -> None:
     # text, then a unique integer sequence); column order breaks ties.
     found = [(id_reason(c), index, c) for index, c in enumerate(fields)]
     chosen: Column | None = None
-    for (_, reason), _, column in sorted(f for f in found if f[0] is not None):
+    candidates = sorted(
+        (f for f in found if f[0] is not None), key=lambda f: (f[0][0], f[1])
+    )
+    for (_, reason), _, column in candidates:
         if chosen is None:
             chosen = column
             column.role = "id"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import modelplate
 import pytest
 from hypothesis import HealthCheck, settings
+
+import modelplate
 from modelplate.checks import field_symbol
 from modelplate.expressions import DATE, Symbol
 

@@ -46,4 +46,6 @@ def test_the_spec_reference_page_matches_the_schema():
     from modelplate.reference import render_reference
 
     page = (EXAMPLES.parent / "docs" / "spec.md").read_text(encoding="utf-8")
-    assert page == render_reference(), "regenerate: python -m modelplate.reference docs/spec.md"
+    assert (
+        page == render_reference()
+    ), "regenerate: python -m modelplate.reference docs/spec.md"

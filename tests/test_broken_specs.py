@@ -17,9 +17,10 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-import modelplate
 import pytest
 from conftest import BROKEN, CHURN, MINIMAL
+
+import modelplate
 from modelplate.cli import main
 
 EXPECT = re.compile(r"# expect: (\d+):(\d+): ([^:]*): (.+)")

@@ -7,6 +7,7 @@ import datetime as dt
 import math
 
 import pytest
+
 from modelplate.expressions import (
     BOOLEAN,
     NUMBER,

@@ -21,7 +21,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import modelplate
 import numpy as np
 import pandas as pd
 import pytest
@@ -29,6 +28,8 @@ import yaml
 from conftest import CHURN
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+
+import modelplate
 from modelplate.expressions import (
     BOOLEAN,
     NUMBER,

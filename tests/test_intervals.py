@@ -7,6 +7,7 @@ import math
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+
 from modelplate.intervals import BOOL, INF, Interval, interval_max, interval_min
 
 

@@ -1,0 +1,51 @@
+"""Run the benchmarks: `python -m bench [section ...]` from the project root.
+
+Every figure is printed with its goal and a baseline measured in the same run (or, where a
+baseline cannot run here, the published figure it is compared against, marked as such).
+"""
+
+from __future__ import annotations
+
+import platform
+import sys
+import time
+
+from . import generation
+
+SECTIONS = {"generation": generation.run}
+rows: list[tuple[str, str, str, str, str]] = []
+
+
+def report(
+    name: str,
+    value: float,
+    unit: str,
+    goal: float | None = None,
+    baseline: float | None = None,
+    baseline_name: str = "",
+    lower_is_better: bool = True,
+) -> None:
+    verdict = ""
+    if goal is not None:
+        ok = value <= goal if lower_is_better else value >= goal
+        verdict = f"{'meets' if ok else 'MISSES'} goal {'<=' if lower_is_better else '>='} {goal:g} {unit}"
+    base = f"{baseline:.3f} {unit} ({baseline_name})" if baseline is not None else ""
+    rows.append((name, f"{value:.3f} {unit}", verdict, base, ""))
+    print(f"{name:<48} {value:>9.3f} {unit:<5} {verdict:<28} {base}", flush=True)
+
+
+def main(argv: list[str]) -> int:
+    chosen = argv or list(SECTIONS)
+    print(
+        f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, python {platform.python_version()}, {platform.system()}"
+    )
+    start = time.perf_counter()
+    for name in chosen:
+        print(f"== {name}")
+        SECTIONS[name](report)
+    print(f"total {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
