@@ -260,7 +260,13 @@ class _Checker:
                 self.at(
                     feature.at["name"],
                     path,
-                    f"an expression feature cannot have the name of the input field '{feature.name}' (expected another name)",
+                    f"a feature cannot have the name of the input field '{feature.name}' (expected another name)",
+                )
+            if feature.custom and "on_divide_by_zero" in feature.at:
+                self.at(
+                    feature.at["on_divide_by_zero"],
+                    f"{path}.on_divide_by_zero",
+                    "on_divide_by_zero applies to expression features; a custom feature handles its own zeros",
                 )
             if feature.expr is None:
                 continue
@@ -548,6 +554,13 @@ class _Checker:
         if decisions is None:
             return []
         scope = {f.name: field_symbol(f) for f in self.spec.inputs.values()}
+        for feature in self.spec.features.values():
+            if feature.custom:
+                kind = BOOLEAN if feature.dtype == "boolean" else NUMBER
+                bounds = Interval(*feature.range) if feature.range else Interval()
+                scope[feature.name] = Symbol(
+                    feature.name, kind, f'features["{feature.name}"]', bounds
+                )
         for name, analysis in features.items():
             scope[name] = Symbol(
                 name,

@@ -105,6 +105,28 @@ def _features(checked: CheckedSpec) -> list[dict]:
                 }
             )
             continue
+        if feature.custom:
+            bounds = tuple(float(b) for b in feature.range) if feature.range else None
+            result.append(
+                {
+                    "name": feature.name,
+                    "kind": "custom",
+                    "dtype": "bool" if feature.dtype == "boolean" else "float",
+                    "range": list(feature.range) if feature.range else None,
+                    "range_py": py_literal(bounds),
+                    "columns": columns,
+                    "description": feature.description,
+                    "custom": True,
+                    # The stub's placeholder: a valid value, so the project runs until the
+                    # owners write the real feature.
+                    "placeholder_py": (
+                        "False"
+                        if feature.dtype == "boolean"
+                        else py_literal(float(bounds[0]) if bounds else 0.0)
+                    ),
+                }
+            )
+            continue
         analysis = checked.features[feature.name]
         bounds = tuple(float(b) for b in feature.range) if feature.range else None
         result.append(

@@ -199,7 +199,7 @@ class Reader:
         return int(match.group(1)) * DURATION_SECONDS[match.group(2)]
 
 
-MAX_MAGNITUDE = 1e15
+MAX_MAGNITUDE = 1e300  # any finite float; larger integers cannot become one
 
 
 def _looks_numeric(text: str) -> bool:

@@ -8,6 +8,7 @@ formatting for an owner's edit.
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import tempfile
@@ -107,6 +108,13 @@ def _verify(root: Path, files: list[str]) -> None:
                 raise GenerationError(
                     f"template syntax left in {name}:{line} ({marker!r})"
                 )
+        if name.endswith(".py"):
+            try:
+                ast.parse(text, filename=name)
+            except SyntaxError as exc:
+                raise GenerationError(
+                    f"the template produced invalid Python in {name}:{exc.lineno}: {exc.msg}"
+                ) from None
 
 
 def prepare_output(output: Path, force: bool) -> None:

@@ -215,8 +215,9 @@ FIELD = Section(
 
 FEATURE = Section(
     "features.<name>",
-    "A derived feature: either an expression over input fields or an encoding of a "
-    "category field (lesson 1). Exactly one of `expr` and `encode`.",
+    "A derived feature: an expression over input fields, an encoding of a category field, "
+    "or a custom feature written in Python (lesson 1). Exactly one of `expr`, `encode` "
+    "and `custom: true`.",
     (
         Key(
             "expr",
@@ -237,6 +238,22 @@ FEATURE = Section(
             "field name",
             "The category field an encoding reads.",
             "the feature name",
+        ),
+        Key(
+            "custom",
+            "boolean",
+            "A feature the owners write in Python: the project gets a function stub in "
+            "`src/<package>/custom/<name>.py`, created once and never overwritten, and "
+            "tests of its output type and range.",
+            "false",
+            "true",
+        ),
+        Key(
+            "dtype",
+            "float | boolean",
+            "The type of a custom feature's values.",
+            "float",
+            "float",
         ),
         Key(
             "range",

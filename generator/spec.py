@@ -57,6 +57,8 @@ class FeatureSpec:
     field: str | None = None
     range: tuple[float, float] | None = None
     on_divide_by_zero: float | None = None
+    custom: bool = False
+    dtype: str = "float"
     description: str = ""
     at: dict[str, Position] = _field(default_factory=dict)
     expr_style: str | None = None
@@ -446,10 +448,29 @@ class _SpecReader(Reader):
                 continue
             feature = FeatureSpec(name=name, at=_marks(value, entries))
             feature.at["name"] = mark
-            if ("expr" in entries) == ("encode" in entries):
+            if "custom" in entries:
+                feature.custom = bool(self.boolean(entries["custom"], f"{path}.custom"))
+            kinds = [k for k in ("expr", "encode") if k in entries] + (
+                ["custom"] if feature.custom else []
+            )
+            if len(kinds) != 1:
+                got = " and ".join(kinds) or "none"
                 self.problem(
-                    value, path, "a feature needs exactly one of 'expr' and 'encode'"
+                    value,
+                    path,
+                    f"a feature needs exactly one of 'expr', 'encode' and 'custom: true' (got {got})",
                 )
+            if "dtype" in entries:
+                feature.dtype = (
+                    self.choice(entries["dtype"], f"{path}.dtype", ("float", "boolean"))
+                    or "float"
+                )
+                if not feature.custom:
+                    self.problem(
+                        entries["dtype"],
+                        f"{path}.dtype",
+                        "dtype applies to custom features (the type of an expression follows from it)",
+                    )
             if "expr" in entries:
                 feature.expr = self.text(
                     entries["expr"], f"{path}.expr", allow_empty=False

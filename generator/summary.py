@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import schema as S
 from .checks import CheckedSpec
 from .spec import FieldSpec
 
@@ -30,6 +31,13 @@ def _show(value) -> str:
 def summarize(checked: CheckedSpec) -> str:
     spec, model = checked.spec, checked.spec.model
     gate = ""
+    default_gate = S.METRICS[model.metric][2]
+    if (
+        model.min_metric is None
+        and model.max_metric is None
+        and default_gate is not None
+    ):
+        gate = f" >= {default_gate} (default)"
     if model.min_metric is not None:
         gate = f" >= {model.min_metric}"
     elif model.max_metric is not None:
@@ -47,6 +55,16 @@ def summarize(checked: CheckedSpec) -> str:
                 columns = checked.feature_columns(feature)
                 lines.append(
                     f"  {feature.name:<24} {feature.encode} -> {len(columns)} columns"
+                )
+                continue
+            if feature.custom:
+                declared = (
+                    f", range [{feature.range[0]:g}, {feature.range[1]:g}]"
+                    if feature.range
+                    else ""
+                )
+                lines.append(
+                    f"  {feature.name:<24} custom {feature.dtype}, written by the owners{declared}"
                 )
                 continue
             analysis = checked.features[feature.name]

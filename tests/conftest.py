@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+from paths import BROKEN, CHURN, EXAMPLES, MINIMAL, ROOT  # noqa: F401 - re-exported
 
 import modelplate
 from modelplate.checks import field_symbol
 from modelplate.expressions import DATE, Symbol
-
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
-CHURN = EXAMPLES / "churn.yaml"
-MINIMAL = EXAMPLES / "minimal.yaml"
-BROKEN = Path(__file__).resolve().parent / "specs" / "broken"
 
 # "ci" is deterministic (the same examples every run, so a red build is reproducible);
 # HYPOTHESIS_PROFILE=explore searches with fresh randomness and more examples.

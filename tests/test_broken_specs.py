@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import BROKEN, CHURN, MINIMAL
+from paths import BROKEN, CHURN, MINIMAL
 
 import modelplate
 from modelplate.cli import main

@@ -25,9 +25,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import CHURN
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from paths import CHURN
 
 import modelplate
 from modelplate.expressions import (

@@ -121,13 +121,21 @@ def test_a_conflicting_edit_exits_non_zero_and_lists_the_markers(
     project, template_repo, capsys
 ):
     dockerfile = project / "Dockerfile"
-    first = dockerfile.read_text().splitlines()[0]
-    edit_file(dockerfile, first, "# owners' base image choice")
+    template_first = (
+        (template_repo / "project" / "Dockerfile.jinja").read_text().splitlines()[0]
+    )
+    edit_file(
+        dockerfile,
+        dockerfile.read_text().splitlines()[0],
+        "# owners' base image choice",
+    )
     commit_all(project, "owner edit")
     release(
         template_repo,
         "v2",
-        lambda p: edit_file(p / "Dockerfile.jinja", first, "# template v2 base image"),
+        lambda p: edit_file(
+            p / "Dockerfile.jinja", template_first, "# template v2 base image"
+        ),
     )
 
     assert main(["update", str(project), "--template", str(template_repo)]) == 1
@@ -143,9 +151,7 @@ def test_a_template_side_rename_carries_the_edit(project, template_repo):
 
     def rename(p: Path) -> None:
         (p / "ci").mkdir()
-        (p / ".pre-commit-config.yaml.jinja").rename(
-            p / "ci" / "pre-commit-config.yaml.jinja"
-        )
+        (p / ".pre-commit-config.yaml").rename(p / "ci" / "pre-commit-config.yaml")
 
     release(template_repo, "v2", rename)
     modelplate.update(project, template=template_repo)
