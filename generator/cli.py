@@ -102,8 +102,14 @@ def _run(args: argparse.Namespace) -> int:
             template=args.template,
             git=not args.no_git,
         )
-        print(f"created {result.output} ({len(result.files)} files)")
-        print(f"next: cd {result.output} && pip install -e '.[test]' && pytest")
+        # stdout carries only the path, so scripts can use it: cd "$(modelplate new s.yaml)"
+        print(result.output)
+        if sys.stderr.isatty():
+            print(
+                f"created {len(result.files)} files; next: cd {result.output} && "
+                "pip install -e '.[test]' && pytest",
+                file=sys.stderr,
+            )
         return 0
     if args.command == "update":
         return _update(args)
