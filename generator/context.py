@@ -195,9 +195,35 @@ def _decisions(checked: CheckedSpec) -> dict | None:
     }
 
 
-def _sections(spec: Spec) -> dict:
+def _online_fields(checked: CheckedSpec) -> tuple[list[str], list[str]]:
+    """Which inputs an online request must carry when some features are precomputed.
+
+    A field is needed online when the model reads it directly, a feature computed online
+    reads it, a decision rule reads it, or it is the id/entity; the rest is read only by
+    precomputed features and is looked up instead of asked for.
+    """
+    spec = checked.spec
+    pre = spec.precompute
+    needed = {name for name in checked.columns if name in spec.inputs}
+    needed |= {f.name for f in spec.inputs.values() if f.is_id}
+    if pre is not None:
+        needed.add(pre.entity)
+    for feature in spec.features.values():
+        if feature.encode:
+            needed.add(feature.field or feature.name)
+        elif feature.expr and (pre is None or feature.name not in pre.features):
+            needed |= set(checked.features[feature.name].names) - {"as_of"}
+    for analysis in checked.rules:
+        needed |= set(analysis.names) & set(spec.inputs)
+    online = [name for name in spec.inputs if name in needed]
+    return online, [name for name in spec.inputs if name not in needed]
+
+
+def _sections(checked: CheckedSpec) -> dict:
+    spec = checked.spec
     pre = spec.precompute
     drift, perf = spec.monitoring.drift, spec.monitoring.performance
+    online, offline_only = _online_fields(checked)
     return {
         "precompute": (
             None
@@ -208,6 +234,8 @@ def _sections(spec: Spec) -> dict:
                 "max_age": pre.max_age,
                 "max_age_seconds": pre.max_age_seconds,
                 "store": pre.store,
+                "online_fields": online,
+                "offline_only_fields": offline_only,
             }
         ),
         "resources": {
@@ -273,7 +301,7 @@ def build_context(
         "features": _features(checked),
         "model": _model(checked),
         "decisions": _decisions(checked),
-        **_sections(spec),
+        **_sections(checked),
         "sample": {
             "path": SAMPLE_PATH,
             "rows": sample_rows(checked),
