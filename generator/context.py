@@ -67,9 +67,10 @@ def _field(f: FieldSpec) -> dict:
         "unit": f.unit,
         "producer": f.producer,
     }
-    field_py = (
-        "Field(" + ", ".join(f"{k}={py_literal(v)}" for k, v in arguments.items()) + ")"
-    )
+    # One keyword per line with a trailing comma: black keeps that layout as it is, so
+    # the file needs no formatting pass whatever the field's values.
+    lines = "".join(f"    {key}={py_literal(value)},\n" for key, value in arguments.items())
+    field_py = f"Field(\n{lines})"
     return {
         "name": f.name,
         "type": f.type,
@@ -259,20 +260,27 @@ def _sections(checked: CheckedSpec) -> dict:
     }
 
 
-def _with_records(cases: dict) -> dict:
-    """Expand each case's full `record` (base + changes - drop), for templates that want it.
-
-    Transitional: kept while the template reads `record`; the compact form is what the
-    generated tests' data file should hold.
-    """
-    for kind in CASE_KINDS:
-        for item in cases[kind]:
-            record = {**cases["bases"][item["base"]], **item["changes"]}
-            for name in item["drop"]:
-                record.pop(name, None)
-            item["record"] = record
-    cases["example_record"] = cases["bases"]["example"]
-    return cases
+def cases_json(cases: dict) -> str:
+    """The generated tests' cases as JSON, one case per line (small diffs on update)."""
+    lines = ["{"]
+    items = list(cases.items())
+    for index, (key, value) in enumerate(items):
+        comma = "," if index < len(items) - 1 else ""
+        if isinstance(value, list) and value:
+            body = ",\n".join(
+                f"    {json.dumps(item, sort_keys=True)}" for item in value
+            )
+            lines.append(f"  {json.dumps(key)}: [\n{body}\n  ]{comma}")
+        elif isinstance(value, dict) and value:
+            body = ",\n".join(
+                f"    {json.dumps(k)}: {json.dumps(v, sort_keys=True)}"
+                for k, v in value.items()
+            )
+            lines.append(f"  {json.dumps(key)}: {{\n{body}\n  }}{comma}")
+        else:
+            lines.append(f"  {json.dumps(key)}: {json.dumps(value)}{comma}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
 
 
 def build_context(
@@ -280,6 +288,7 @@ def build_context(
 ) -> dict:
     spec = checked.spec
     team = team or TeamDefaults()
+    cases = build_cases(checked)
     return {
         "project": {
             "name": spec.name,
@@ -307,7 +316,9 @@ def build_context(
             "rows": sample_rows(checked),
             "csv": synthesize(checked),
         },
-        "tests": _with_records(build_cases(checked)),
+        "tests_json": cases_json(cases),
+        "tests": {key: cases[key] for key in ("as_of", "imputation")}
+        | {kind: cases[kind] for kind in CASE_KINDS},
     }
 
 

@@ -54,6 +54,7 @@ class CaseBuilder:
         self.imputation = {
             f.name: self._impute_value(f) for f in self.fields if f.impute
         }
+        self.custom_names = {f.name for f in checked.spec.features.values() if f.custom}
 
     @property
     def example(self) -> dict:
@@ -294,20 +295,31 @@ class CaseBuilder:
                     if not self._in_contract(inputs):
                         continue
                     outputs = {output: point.get(output, neutral)}
-                    cases.append(
-                        self._decision(
-                            inputs, outputs, f"rule {index + 1}: {name} {label} {value}"
-                        )
-                    )
+                    custom = {k: v for k, v in point.items() if k in self.custom_names}
+                    why = f"rule {index + 1}: {name} {label} {value}"
+                    cases.append(self._decision(inputs, outputs, why, custom))
         return _unique_ids(cases)
 
-    def _decision(self, changes: dict, outputs: dict, why: str) -> dict:
+    def _decision(
+        self, changes: dict, outputs: dict, why: str, custom: dict | None = None
+    ) -> dict:
+        """A decision case: the record, every feature's value, the model output, the rule hit.
+
+        Rules read the inputs as they arrived (a null compares false), the features as the
+        model saw them and the model output. The case carries the features' values, so the
+        rules are tested apart from the feature code (and from custom features the owners
+        write later).
+        """
         record = self.record("example", changes)
-        values = self.imputed(record)
+        features = {}
         for feature in self.spec.features.values():
             if feature.expr:
-                values[feature.name] = self.feature_value(feature, record)
-        values.update(outputs)
+                features[feature.name] = self.feature_value(feature, record)
+            elif feature.custom:
+                features[feature.name] = (custom or {}).get(
+                    feature.name, self.custom_placeholder(feature)
+                )
+        values = {**self.raw(record), **features, **outputs}
         decisions = self.spec.decisions
         assert decisions is not None
         expected = next(
@@ -315,8 +327,27 @@ class CaseBuilder:
             decisions.default,
         )
         return case(
-            _slug(why), changes=changes, outputs=outputs, expected=expected, why=why
+            _slug(why),
+            changes=changes,
+            features=features,
+            outputs=outputs,
+            expected=expected,
+            why=why,
         )
+
+    @staticmethod
+    def custom_placeholder(feature: FeatureSpec):
+        if feature.dtype == "boolean":
+            return False
+        return float(feature.range[0]) if feature.range else 0.0
+
+    def raw(self, record: dict) -> dict:
+        values = dict(record)
+        for f in self.fields:
+            if f.type in ("date", "datetime") and values.get(f.name) is not None:
+                values[f.name] = dt.datetime.fromisoformat(values[f.name])
+        values["as_of"] = dt.datetime.fromisoformat(AS_OF)
+        return values
 
     def _is_integer(self, name: str) -> bool:
         f = self.spec.inputs.get(name)

@@ -201,3 +201,16 @@ def test_the_generated_project_is_black_and_ruff_clean(churn_project):
         text=True,
     )
     assert ruff.returncode == 0, ruff.stdout
+
+
+@pytest.mark.parametrize("spec", [CHURN, MINIMAL])
+def test_the_template_emits_black_formatted_code(tmp_path, monkeypatch, spec):
+    """No reference file needs a black pass: formatting after the render would cost more
+    than the render itself (see render._format)."""
+    import black
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a rendered file needed black")
+
+    monkeypatch.setattr(black, "format_file_contents", refuse)
+    modelplate.generate(spec, tmp_path / "out")
