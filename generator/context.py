@@ -25,6 +25,11 @@ def contract_of(spec: Spec) -> dict:
     """The input contract as canonical data: what its hash, and so an artifact, binds to."""
     return {
         "unknown_fields": spec.unknown_fields,
+        "wire_names": {
+            f.wire_name: f.name
+            for f in spec.inputs.values()
+            if f.wire_name and f.wire_name != f.name
+        },
         "fields": [
             {
                 "name": f.name,
@@ -66,10 +71,13 @@ def _field(f: FieldSpec) -> dict:
         "impute_value": f.fill_value,
         "unit": f.unit,
         "producer": f.producer,
+        "wire_name": f.wire_name,
     }
     # One keyword per line with a trailing comma: black keeps that layout as it is, so
     # the file needs no formatting pass whatever the field's values.
-    lines = "".join(f"    {key}={py_literal(value)},\n" for key, value in arguments.items())
+    lines = "".join(
+        f"    {key}={py_literal(value)},\n" for key, value in arguments.items()
+    )
     field_py = f"Field(\n{lines})"
     return {
         "name": f.name,
@@ -84,6 +92,7 @@ def _field(f: FieldSpec) -> dict:
         "unit": f.unit,
         "producer": f.producer,
         "description": f.description,
+        "wire_name": f.wire_name or f.name,
         "field_py": field_py,
     }
 
@@ -317,7 +326,8 @@ def build_context(
             "csv": synthesize(checked),
         },
         "tests_json": cases_json(cases),
-        "tests": {key: cases[key] for key in ("as_of", "imputation")}
+        "tests": {key: cases[key] for key in ("as_of", "imputation", "bases")}
+        | {"example_record": cases["bases"]["example"]}
         | {kind: cases[kind] for kind in CASE_KINDS},
     }
 

@@ -29,7 +29,9 @@ RESERVED_NAMES = frozenset(
     {"as_of", "score", "prediction", "probabilities", "inputs", "raw", "features"}
     | {"outputs", "np", "pd", "F", "true", "false", "null", "none"}
     | {"log1p", "log", "sqrt", "abs", "clip", "min", "max", "days_between", "is_null"}
-    | {"coalesce", "build_features", "Imputer", "MODEL_COLUMNS", "FEATURE_RANGES"}
+    | {"coalesce", "build_features", "derive_features", "assemble", "impute"}
+    | {"Imputer", "Feature", "Field", "FIELDS", "MODEL_COLUMNS", "FEATURE_RANGES"}
+    | {"ENCODINGS", "EXPRESSIONS", "CUSTOM", "Callable", "Mapping", "FeatureError"}
 )
 # Package names that would shadow what the generated service imports.
 TAKEN_PACKAGES = frozenset(sys.stdlib_module_names) | {

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import black
 import copier
+from jinja2 import StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import GenerationError, OutputError
 from .gitops import init_repository
@@ -62,6 +64,7 @@ def render_tree(
             unsafe=False,
             skip_tasks=True,
         )
+    _write_custom_features(template, destination, context)
     files = sorted(
         str(p.relative_to(destination)).replace(os.sep, "/")
         for p in destination.rglob("*")
@@ -72,6 +75,32 @@ def render_tree(
             _format(destination / name)
     _verify(destination, files)
     return files
+
+
+def _write_custom_features(template: Path, destination: Path, context: dict) -> None:
+    """One stub module per custom feature, for the owners to fill in.
+
+    Copier renders one file per template file; a feature list of any length needs one
+    file each, so these are rendered here from `custom_feature.py.jinja`, in the same
+    sandbox copier uses. They are owned files: `update` never changes them.
+    """
+    custom = [f for f in context["features"] if f["kind"] == "custom"]
+    stub = template / "custom_feature.py.jinja"
+    if not custom or not stub.is_file():
+        return
+    environment = SandboxedEnvironment(
+        keep_trailing_newline=True, undefined=StrictUndefined
+    )
+    source = environment.from_string(stub.read_text(encoding="utf-8"))
+    folder = destination / "src" / context["project"]["package"] / "custom"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "__init__.py").write_text(
+        '"""Features the owners write by hand; modelplate creates each file once."""\n',
+        encoding="utf-8",
+    )
+    for feature in custom:
+        text = source.render(ctx=context, feature=feature)
+        (folder / f"{feature['name']}.py").write_text(text, encoding="utf-8")
 
 
 def _format(path: Path) -> None:

@@ -84,7 +84,10 @@ def synthesize(checked: CheckedSpec, rows: int | None = None) -> str:
     ids: set = set()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*spec.inputs, target.name])
+    # The header carries what the producers send (wire names), as real data would.
+    writer.writerow(
+        [f.wire_name or f.name for f in spec.inputs.values()] + [target.name]
+    )
     for row in range(rows):
         record = {f.name: _draw(f, rng, row, ids) for f in spec.inputs.values()}
         latent = (
