@@ -263,3 +263,47 @@ def test_update_works_from_a_wheel_install(tmp_path):
     updated = modelplate_cli("update", str(out), "--spec", str(spec))
     assert updated.returncode == 0, updated.stderr
     assert "region" in (out / "spec.yaml").read_text()
+
+
+CUSTOM_SPEC = """spec_version: 1
+name: house-price
+inputs:
+  fields:
+    rooms: {type: integer, min: 1, max: 50}
+    area_m2: {type: float, min: 5, max: 5000}
+features:
+  neighbourhood_score: {custom: true, range: [0, 10]}
+model:
+  task: regression
+  target: {name: price, type: float}
+"""
+
+
+def test_custom_feature_files_are_the_owners(tmp_path, template_repo):
+    spec = tmp_path / "house.yaml"
+    spec.write_text(CUSTOM_SPEC)
+    project = tmp_path / "house-price"
+    modelplate.generate(spec, project, template=template_repo)
+    stub = project / "src" / "house_price" / "custom" / "neighbourhood_score.py"
+    owned = stub.read_text().replace("pd.Series(0.0,", "pd.Series(inputs['rooms'] / 5,")
+    stub.write_text(owned)
+    commit_all(project, "owners write the feature")
+
+    def change_the_stub(p: Path) -> None:
+        edit_file(p.parent / "custom_feature.py.jinja", "# Placeholder", "# Stub v2")
+
+    release(template_repo, "v2", change_the_stub)
+    spec.write_text(
+        CUSTOM_SPEC.replace(
+            "  neighbourhood_score:",
+            "  school_score: {custom: true}\n  neighbourhood_score:",
+        )
+    )
+    modelplate.update(project, spec, template=template_repo)
+
+    assert stub.read_text() == owned
+    new_stub = project / "src" / "house_price" / "custom" / "school_score.py"
+    assert "# Stub v2" in new_stub.read_text()
+    assert (
+        "school_score" in (project / "src" / "house_price" / "features.py").read_text()
+    )
