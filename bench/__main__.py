@@ -10,9 +10,13 @@ import platform
 import sys
 import time
 
-from . import generation
+from . import drift, generation, service
 
-SECTIONS = {"generation": generation.run}
+SECTIONS = {
+    "generation": generation.run,
+    "drift": drift.run,
+    "service": service.run,
+}
 rows: list[tuple[str, str, str, str, str]] = []
 
 

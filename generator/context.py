@@ -21,6 +21,22 @@ from .testcases import CASE_KINDS, build_cases
 SAMPLE_PATH = "data/sample.csv"
 
 
+def _contract_field(f: FieldSpec) -> dict:
+    """What of a field binds producers and the model: the part the contract hash covers."""
+    return {
+        "name": f.name,
+        "type": f.type,
+        "nullable": f.nullable,
+        "min": f.min,
+        "max": f.max,
+        "values": f.values,
+        "pattern": f.pattern,
+        "role": f.role,
+        "impute": f.impute,
+        "fill_value": f.fill_value,
+    }
+
+
 def contract_of(spec: Spec) -> dict:
     """The input contract as canonical data: what its hash, and so an artifact, binds to."""
     return {
@@ -30,21 +46,7 @@ def contract_of(spec: Spec) -> dict:
             for f in spec.inputs.values()
             if f.wire_name and f.wire_name != f.name
         },
-        "fields": [
-            {
-                "name": f.name,
-                "type": f.type,
-                "nullable": f.nullable,
-                "min": f.min,
-                "max": f.max,
-                "values": f.values,
-                "pattern": f.pattern,
-                "role": f.role,
-                "impute": f.impute,
-                "fill_value": f.fill_value,
-            }
-            for f in spec.inputs.values()
-        ],
+        "fields": [_contract_field(f) for f in spec.inputs.values()],
     }
 
 
@@ -80,15 +82,7 @@ def _field(f: FieldSpec) -> dict:
     )
     field_py = f"Field(\n{lines})"
     return {
-        "name": f.name,
-        "type": f.type,
-        "nullable": f.nullable,
-        "min": f.min,
-        "max": f.max,
-        "values": f.values,
-        "pattern": f.pattern,
-        "role": f.role,
-        "impute": f.impute if f.impute != "constant" else {"constant": f.fill_value},
+        **_contract_field(f),
         "unit": f.unit,
         "producer": f.producer,
         "description": f.description,

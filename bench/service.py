@@ -1,0 +1,306 @@
+"""How fast the generated service answers, next to a bare endpoint with the same model.
+
+Generates and trains the churn project, then, in the same run and on loopback only:
+- starts its `serve` (uvicorn, the generated app: contract, features, matrix, ONNX
+  predict, decisions, metrics) and a bare FastAPI app whose one `async def` endpoint
+  runs the same model.onnx on a ready-made one-row matrix (the floor: HTTP + predict);
+- sends a bounded number of requests (count and time capped) over one keep-alive
+  connection and reports p50/p99 latency and requests/s of `/predict` and
+  `/predict/batch` next to the bare endpoint (goal: `/predict` p50 within 1.5x);
+- times one-row predict of onnxruntime against scikit-learn on the same model;
+- and the batch figures of issue 7: rows/s of contract, features, serialization and
+  predict at 10k/100k/1M rows, the peak memory of scoring 1M rows, the service's
+  memory at rest and the model's size.
+
+Generated code runs in subprocesses with PYTHONPATH=<project>/src, like the tool's
+tests, so the figures are those of the generated package.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+import modelplate
+
+ROOT = Path(__file__).resolve().parent.parent
+CHURN = ROOT / "examples" / "churn.yaml"
+PACKAGE = "churn_predictor"
+REQUESTS = 2000  # per endpoint, and at most SECONDS each
+SECONDS = 20.0
+BATCH = 100
+BATCH_ROWS = (10_000, 100_000, 1_000_000)
+
+BARE_APP = """
+import json, os
+import numpy as np
+import onnxruntime
+from fastapi import FastAPI
+from fastapi.responses import Response
+
+location = os.environ["BENCH_ARTIFACT"]
+columns = json.load(open(os.path.join(location, "metadata.json")))["columns"]
+options = onnxruntime.SessionOptions()
+options.intra_op_num_threads = options.inter_op_num_threads = 1
+session = onnxruntime.InferenceSession(
+    os.path.join(location, "model.onnx"), options, providers=["CPUExecutionProvider"]
+)
+name = session.get_inputs()[0].name
+dtype = np.float32 if session.get_inputs()[0].type == "tensor(float)" else np.float64
+matrix = np.ones((1, len(columns)), dtype=dtype)
+app = FastAPI()
+
+
+@app.post("/predict")
+async def predict() -> Response:
+    score = float(session.run(None, {name: matrix})[1][0, 1])
+    return Response(json.dumps({"score": score}), media_type="application/json")
+"""
+
+# Runs inside the generated project: one-row predict, and the batch stages.
+STAGES = """
+import json, resource, sys, time
+import numpy as np
+import pandas as pd
+from churn_predictor.artifact import load_artifact, predict
+from churn_predictor.contracts import validate_frame
+from churn_predictor.features import assemble, derive_features, impute
+from churn_predictor.io import read_frame
+from churn_predictor.serialization import to_matrix
+from churn_predictor.training import TRAINING_FIELDS, train
+
+def best(run, repeat):
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter(); run(); times.append(time.perf_counter() - start)
+    return min(times)
+
+artifact = load_artifact(sys.argv[1])
+as_of = pd.Timestamp("2026-01-01")
+sample = read_frame("data/sample.csv").drop(columns=["churned"])
+out = {}
+if sys.argv[2] == "one-row":
+    data = read_frame("data/sample.csv", fields=TRAINING_FIELDS)
+    model = train(data, as_of=as_of, trained_at="bench").model
+    valid = validate_frame(sample.head(1))[0]
+    inputs = impute(valid, artifact.imputation)
+    table = assemble(inputs, derive_features(inputs, valid, as_of))
+    row = to_matrix(table, artifact.columns)
+    out["sklearn_us"] = best(lambda: model.predict_proba(row), 2000) * 1e6
+    out["onnx_us"] = best(lambda: predict(artifact.model, row), 2000) * 1e6
+else:
+    rows = int(sys.argv[2])
+    frame = sample.sample(rows, replace=True, random_state=0).reset_index(drop=True)
+    start = time.perf_counter(); valid, rejects = validate_frame(frame)
+    out["contract_s"] = time.perf_counter() - start
+    start = time.perf_counter()
+    inputs = impute(valid, artifact.imputation)
+    table = assemble(inputs, derive_features(inputs, valid, as_of))
+    out["features_s"] = time.perf_counter() - start
+    start = time.perf_counter(); matrix = to_matrix(table, artifact.columns)
+    out["serialization_s"] = time.perf_counter() - start
+    start = time.perf_counter(); predict(artifact.model, matrix)
+    out["predict_s"] = time.perf_counter() - start
+    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(out))
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _env(project: Path, **extra: str) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(project / "src"), **extra}
+
+
+def _wait_ready(url: str, process: subprocess.Popen, seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            if httpx.get(url, timeout=1.0).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} not ready after {seconds} s")
+
+
+def _start(command: list[str], project: Path, env: dict, ready: str):
+    process = subprocess.Popen(
+        command,
+        cwd=project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_ready(ready, process)
+    except BaseException:
+        process.kill()
+        raise
+    return process
+
+
+def _load(url: str, body: bytes) -> dict[str, float]:
+    """Bounded sequential load over one keep-alive connection."""
+    latencies = []
+    headers = {"content-type": "application/json"}
+    with httpx.Client(timeout=10.0) as client:
+        for _ in range(50):  # warm-up: connection, caches, first allocations
+            client.post(url, content=body, headers=headers).raise_for_status()
+        started = time.perf_counter()
+        while len(latencies) < REQUESTS and time.perf_counter() - started < SECONDS:
+            start = time.perf_counter()
+            client.post(url, content=body, headers=headers).raise_for_status()
+            latencies.append(time.perf_counter() - start)
+        elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "p50_ms": statistics.median(latencies) * 1e3,
+        "p99_ms": latencies[int(0.99 * (len(latencies) - 1))] * 1e3,
+        "rps": len(latencies) / elapsed,
+    }
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _stages(project: Path, artifact: Path, argument: str) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-c", STAGES, str(artifact), argument],
+        cwd=project,
+        env=_env(project),
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def run(report) -> None:
+    scratch = Path(tempfile.mkdtemp(prefix="modelplate-bench-service-"))
+    servers: list[subprocess.Popen] = []
+    try:
+        project = scratch / "churn-predictor"
+        modelplate.generate(CHURN, project)
+        artifact = scratch / "model"
+        subprocess.run(
+            [sys.executable, "-m", PACKAGE, "train", "--artifact", str(artifact)],
+            cwd=project,
+            env=_env(project),
+            capture_output=True,
+            check=True,
+            timeout=600,
+        )
+        example = json.loads((project / "tests" / "cases.json").read_text())
+        record = example["bases"]["example"]
+        service_port, bare_port = _free_port(), _free_port()
+        serve = [sys.executable, "-m", PACKAGE, "serve", "--artifact", str(artifact)]
+        serve += ["--host", "127.0.0.1", "--port", str(service_port)]
+        service_url = f"http://127.0.0.1:{service_port}"
+        servers.append(_start(serve, project, _env(project), service_url + "/ready"))
+        (scratch / "bare_app.py").write_text(BARE_APP)
+        bare = [sys.executable, "-m", "uvicorn", "bare_app:app", "--no-access-log"]
+        bare += ["--host", "127.0.0.1", "--port", str(bare_port)]
+        bare_env = {**os.environ, "PYTHONPATH": str(scratch)}
+        bare_env["BENCH_ARTIFACT"] = str(artifact)
+        bare_url = f"http://127.0.0.1:{bare_port}"
+        servers.append(_start(bare, scratch, bare_env, bare_url + "/docs"))
+
+        report("service: memory at rest", _rss_mb(servers[0].pid), "MB")
+        report(
+            "model.onnx size",
+            (artifact / "model.onnx").stat().st_size / 1024,
+            "KB",
+        )
+        floor = _load(bare_url + "/predict", b"{}")
+        one = _load(service_url + "/predict", json.dumps(record).encode())
+        batch = json.dumps({"records": [record] * BATCH}).encode()
+        many = _load(service_url + "/predict/batch", batch)
+        report(
+            "/predict p50",
+            one["p50_ms"],
+            "ms",
+            goal=1.5 * floor["p50_ms"],
+            baseline=floor["p50_ms"],
+            baseline_name="bare endpoint, same model",
+        )
+        report(
+            "/predict p99",
+            one["p99_ms"],
+            "ms",
+            baseline=floor["p99_ms"],
+            baseline_name="bare endpoint",
+        )
+        report(
+            "/predict requests/s (1 connection)",
+            one["rps"],
+            "req/s",
+            baseline=floor["rps"],
+            baseline_name="bare endpoint",
+            lower_is_better=False,
+        )
+        report(f"/predict/batch of {BATCH} p50", many["p50_ms"], "ms")
+        report(f"/predict/batch of {BATCH} p99", many["p99_ms"], "ms")
+        report(
+            f"/predict/batch of {BATCH}: records/s",
+            many["rps"] * BATCH,
+            "rec/s",
+            baseline=one["rps"],
+            baseline_name="/predict one by one",
+            lower_is_better=False,
+        )
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
+        servers.clear()
+
+        predicts = _stages(project, artifact, "one-row")
+        report(
+            "one-row predict: onnxruntime",
+            predicts["onnx_us"],
+            "us",
+            baseline=predicts["sklearn_us"],
+            baseline_name="scikit-learn predict_proba",
+        )
+        for rows in BATCH_ROWS:
+            stages = _stages(project, artifact, str(rows))
+            prepare = (
+                stages["contract_s"] + stages["features_s"] + stages["serialization_s"]
+            )
+            for stage in ("contract", "features", "serialization", "predict"):
+                report(f"{rows} rows: {stage}", rows / stages[f"{stage}_s"], "rows/s")
+            report(
+                f"{rows} rows: contract+features+serialization",
+                prepare,
+                "s",
+                goal=0.5 * stages["predict_s"],
+                baseline=stages["predict_s"],
+                baseline_name="predict",
+            )
+            if rows == BATCH_ROWS[-1]:
+                report(f"{rows} rows: peak memory", stages["peak_mb"], "MB")
+    finally:
+        for server in servers:
+            server.kill()
+        shutil.rmtree(scratch, ignore_errors=True)
