@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -42,3 +45,40 @@ def churn_scope(churn_spec) -> dict[str, Symbol]:
     scope = {f.name: field_symbol(f) for f in churn_spec.inputs.values()}
     scope["as_of"] = Symbol("as_of", DATE, "as_of")
     return scope
+
+
+@pytest.fixture(scope="session")
+def service_python(tmp_path_factory) -> Path:
+    """A virtual environment with what a generated project installs from PyPI.
+
+    The generated suites run in it, not in the tool's own environment: a generated
+    project must install from its own pyproject.toml alone (churn's `[test]` extra pulls
+    every dependency any reference project has).
+    """
+    root = tmp_path_factory.mktemp("service-venv")
+    project = root / "churn-predictor"
+    modelplate.generate(CHURN, project)
+    venv = root / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    install = subprocess.run(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+            f"{project}[test]",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
+    # Only the dependencies stay: each test imports its own project from its src/.
+    subprocess.run(
+        [str(python), "-m", "pip", "uninstall", "-q", "-y", "churn-predictor"],
+        check=True,
+    )
+    return python

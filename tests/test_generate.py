@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from generated import run_generated
 
 import modelplate
 from modelplate.cli import main
@@ -72,10 +72,13 @@ def test_the_file_set_follows_the_spec(tmp_path, churn_project):
         f.replace("churn_predictor", "PKG") for f in project_files(churn_project)
     }
     minimal_files = {f.replace("house_price", "PKG") for f in project_files(minimal)}
-    # The minimal spec has no decisions: no decisions module and no decision tests.
+    # The minimal spec has no decisions and no precompute: neither module, nor
+    # their tests.
     assert churn_files - minimal_files == {
         "src/PKG/decisions.py",
+        "src/PKG/precompute.py",
         "tests/test_decisions.py",
+        "tests/test_precompute.py",
     }
     assert minimal_files <= churn_files
 
@@ -163,24 +166,18 @@ def test_a_bad_spec_writes_nothing(tmp_path, capsys):
     assert not out.exists()
 
 
-def run_generated_suite(project: Path) -> subprocess.CompletedProcess:
-    """Run a generated project's own tests, importing it from its src/ folder."""
-    env = {**os.environ, "PYTHONPATH": str(project / "src")}
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
+def run_generated_suite(python: Path, project: Path) -> subprocess.CompletedProcess:
+    """Run a generated project's own tests in the environment its pyproject installs."""
+    return run_generated(
+        python, project, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"
     )
 
 
 @pytest.mark.slow
-def test_the_generated_churn_suite_passes(churn_project, tmp_path):
+def test_the_generated_churn_suite_passes(churn_project, tmp_path, service_python):
     project = tmp_path / "copy"
     shutil.copytree(churn_project, project)
-    result = run_generated_suite(project)
+    result = run_generated_suite(service_python, project)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert " passed" in result.stdout
 
@@ -223,8 +220,8 @@ def test_the_generated_project_is_black_and_ruff_clean(tmp_path, spec):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("spec", VALID, ids=lambda s: s.stem)
-def test_the_generated_suite_passes_for_other_specs(tmp_path, spec):
+def test_the_generated_suite_passes_for_other_specs(tmp_path, spec, service_python):
     project = tmp_path / "project"
     modelplate.generate(spec, project)
-    result = run_generated_suite(project)
+    result = run_generated_suite(service_python, project)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]

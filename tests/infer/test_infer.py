@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from generated import run_generated
 
 import modelplate
 from modelplate import InferError
@@ -106,30 +107,16 @@ def test_check_does_not_import_pandas():
 
 
 # -- a generated repository trains on the data its spec was inferred from -----------------
-def generated_repo_trains(spec_path: Path, data_path: Path, workdir: Path) -> str:
-    """Generate the spec's repository, install it (no deps) and train it on the data.
-
-    Returns the training output; fails the test with the step's output when a step
-    fails. The package
-    is uninstalled afterwards so the test leaves the environment as it found it.
-    """
+def generated_repo_trains(
+    spec_path: Path, data_path: Path, workdir: Path, python: Path
+) -> str:
+    """Generate the spec's repository and train it on the data, in the environment a
+    generated project installs (`service_python`); returns the training output."""
     spec = modelplate.load_spec(spec_path)
     output = workdir / spec.name
     modelplate.generate(spec_path, output)
-    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    _run([*pip, "install", "--no-deps", "-e", str(output)], workdir)
-    try:
-        return _run(
-            [sys.executable, "-m", spec.package, "train", "--data", str(data_path)]
-            + ["--artifact", str(workdir / "artifact")],
-            output,
-        )
-    finally:
-        subprocess.run([*pip, "uninstall", "-y", spec.name], capture_output=True)
-
-
-def _run(argv: list[str], cwd: Path) -> str:
-    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
+    argv = ["-m", spec.package, "train", "--data", str(data_path)]
+    done = run_generated(python, output, *argv, "--artifact", str(workdir / "artifact"))
     assert done.returncode == 0, f"{' '.join(argv)} failed:\n{done.stdout}{done.stderr}"
     return done.stdout
 
@@ -168,19 +155,16 @@ def churn_frame(n: int = 600) -> pd.DataFrame:
     "case",
     [
         "churn",
-        pytest.param(
-            "iris",
-            marks=pytest.mark.xfail(
-                reason="the generated service does not read wire_name yet", strict=False
-            ),
-        ),
+        "iris",
     ],
 )
-def test_a_repository_generated_from_an_inferred_spec_trains(tmp_path, case, iris):
+def test_a_repository_generated_from_an_inferred_spec_trains(
+    tmp_path, case, iris, service_python
+):
     frame, target = (churn_frame(), "churned") if case == "churn" else (iris, "species")
     data = tmp_path / f"{case}.csv"
     frame.to_csv(data, index=False)
     spec_path = tmp_path / "spec.yaml"
     write_inferred_spec(data, target, spec_path, name=f"inferred-{case}-check")
-    output = generated_repo_trains(spec_path, data, tmp_path)
+    output = generated_repo_trains(spec_path, data, tmp_path, service_python)
     assert "held-out" in output
