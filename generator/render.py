@@ -88,8 +88,12 @@ def _write_custom_features(template: Path, destination: Path, context: dict) -> 
     stub = template / "custom_feature.py.jinja"
     if not custom or not stub.is_file():
         return
+    # The same whitespace rules as copier's environment (_envops in copier.yml).
     environment = SandboxedEnvironment(
-        keep_trailing_newline=True, undefined=StrictUndefined
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,
     )
     source = environment.from_string(stub.read_text(encoding="utf-8"))
     folder = destination / "src" / context["project"]["package"] / "custom"
