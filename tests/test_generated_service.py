@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -59,13 +58,18 @@ print(json.dumps({"calls": calls, "failures": failures}))
 
 
 @pytest.mark.slow
-def test_schemathesis_finds_no_server_error(tmp_path):
+def test_schemathesis_finds_no_server_error(tmp_path, service_python):
+    # The generated project's own environment, plus the fuzzer.
+    subprocess.run(
+        [str(service_python), "-m", "pip", "install", "-q", "schemathesis>=3.30"],
+        check=True,
+    )
     project = tmp_path / "churn-predictor"
     modelplate.generate(CHURN, project)
     script = tmp_path / "fuzz.py"
     script.write_text(FUZZ)
     result = subprocess.run(
-        [sys.executable, str(script), str(tmp_path / "model"), str(EXAMPLES)],
+        [str(service_python), str(script), str(tmp_path / "model"), str(EXAMPLES)],
         cwd=project,
         env={**os.environ, "PYTHONPATH": str(project / "src")},
         capture_output=True,
