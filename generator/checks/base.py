@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import schema as S
 from ..errors import Problem
 from ..expressions import Analysis, ExprProblem, analyze
 from ..spec import Position, Spec
@@ -14,6 +15,35 @@ class Checker:
         self.spec = spec
         self.problems: list[Problem] = []
         self.notes: list[str] = []
+
+    def metric_fits_task(self, metric: str, position: Position, path: str) -> None:
+        task = self.spec.model.task
+        if task not in S.METRICS[metric][0]:
+            fitting = [m for m, (tasks, _, _) in S.METRICS.items() if task in tasks]
+            self.at(
+                position,
+                path,
+                f"metric {metric} does not fit {task} (expected one of {', '.join(fitting)})",
+            )
+
+    def threshold_sides(
+        self, metric: str, at: dict, prefix: str, low: str, high: str, values: tuple
+    ) -> None:
+        """A score is held above a bar and an error below one, never the other way round."""
+        greater = S.METRICS[metric][1]
+        low_value, high_value = values
+        if low_value is not None and not greater:
+            self.at(
+                at[low],
+                f"{prefix}.{low}",
+                f"{metric} is an error (lower is better): use {high}",
+            )
+        if high_value is not None and greater:
+            self.at(
+                at[high],
+                f"{prefix}.{high}",
+                f"{metric} is a score (higher is better): use {low}",
+            )
 
     def at(self, position: Position, path: str, message: str) -> None:
         self.problems.append(

@@ -38,26 +38,17 @@ class ModelRules(Checker):
                 "model.target.values",
                 f"a binary target has two classes (got {len(target.values)})",
             )
-        tasks, greater, _ = S.METRICS[model.metric]
-        if model.task not in tasks:
-            fitting = [m for m, (t, _, _) in S.METRICS.items() if model.task in t]
-            self.at(
-                model.at.get("metric", model.at[""]),
-                "model.metric",
-                f"metric {model.metric} does not fit {model.task} (expected one of {', '.join(fitting)})",
-            )
-        if model.min_metric is not None and not greater:
-            self.at(
-                model.at["min_metric"],
-                "model.min_metric",
-                f"{model.metric} is an error (lower is better): use max_metric",
-            )
-        if model.max_metric is not None and greater:
-            self.at(
-                model.at["max_metric"],
-                "model.max_metric",
-                f"{model.metric} is a score (higher is better): use min_metric",
-            )
+        self.metric_fits_task(
+            model.metric, model.at.get("metric", model.at[""]), "model.metric"
+        )
+        self.threshold_sides(
+            model.metric,
+            model.at,
+            "model",
+            "min_metric",
+            "max_metric",
+            (model.min_metric, model.max_metric),
+        )
         bounded = ("roc_auc", "average_precision", "accuracy", "f1", "f1_macro")
         if (
             model.min_metric is not None

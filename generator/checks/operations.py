@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from .. import schema as S
 from ..expressions import BOOLEAN, Analysis
 from ..reader import did_you_mean
 from .base import Checker
@@ -67,22 +66,15 @@ class OperationRules(Checker):
     def monitoring(self) -> None:
         perf = self.spec.monitoring.performance
         metric = perf.metric or self.spec.model.metric
-        tasks, greater, _ = S.METRICS[metric]
-        if perf.metric and self.spec.model.task not in tasks:
-            self.at(
-                perf.at.get("metric", (1, 1)),
-                "monitoring.performance.metric",
-                f"metric {metric} does not fit {self.spec.model.task}",
+        if perf.metric:
+            self.metric_fits_task(
+                metric, perf.at["metric"], "monitoring.performance.metric"
             )
-        if perf.alert_below is not None and not greater:
-            self.at(
-                perf.at["alert_below"],
-                "monitoring.performance.alert_below",
-                f"{metric} is an error (lower is better): use alert_above",
-            )
-        if perf.alert_above is not None and greater:
-            self.at(
-                perf.at["alert_above"],
-                "monitoring.performance.alert_above",
-                f"{metric} is a score (higher is better): use alert_below",
-            )
+        self.threshold_sides(
+            metric,
+            perf.at,
+            "monitoring.performance",
+            "alert_below",
+            "alert_above",
+            (perf.alert_below, perf.alert_above),
+        )
