@@ -227,3 +227,16 @@ def test_the_generated_suite_passes_for_other_specs(tmp_path, spec, service_pyth
     modelplate.generate(spec, project)
     result = run_generated_suite(service_python, project)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+@pytest.mark.parametrize("spec", [CHURN, MINIMAL])
+def test_the_template_emits_black_formatted_code(tmp_path, monkeypatch, spec):
+    """No reference file needs a black pass: formatting after the render would cost more
+    than the render itself (see render._format)."""
+    import black
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a rendered file needed black")
+
+    monkeypatch.setattr(black, "format_file_contents", refuse)
+    modelplate.generate(spec, tmp_path / "out")
