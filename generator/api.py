@@ -30,13 +30,16 @@ def check(path: str | Path) -> CheckedSpec:
     spec, problems = read_spec_partially(*read_spec_text(path))
     if spec is None or spec.model is None:
         raise SpecError(problems)
-    apply_defaults(spec, team_defaults(path))
+    team = team_defaults(path)
+    apply_defaults(spec, team)
     try:
         checked = check_spec(spec)
     except SpecError as exc:
         problems = problems + exc.problems
     if problems:
         raise SpecError(problems)
+    # Kept with the spec so rendering does not look for and read the file again.
+    checked.team = team
     return checked
 
 
@@ -64,7 +67,7 @@ def generate(
         data,
         target,
         force=force,
-        template=_template(template, spec_path),
+        template=_template(template, checked),
         commit_message=message if git else None,
     )
 
@@ -74,13 +77,13 @@ def team_defaults(spec_path: str | Path) -> TeamDefaults:
     return load_defaults(find_defaults(Path(spec_path).resolve().parent))
 
 
-def _template(template: str | Path | None, spec_path: str | Path) -> Path:
-    chosen = template or team_defaults(spec_path).template
+def _template(template: str | Path | None, checked: CheckedSpec) -> Path:
+    chosen = template or checked.team.template
     return Path(chosen) if chosen else template_dir()
 
 
 def _render_inputs(checked: CheckedSpec) -> tuple[dict, dict]:
-    context = build_context(checked, __version__, team_defaults(checked.spec.file))
+    context = build_context(checked, __version__, checked.team)
     data = {"spec_name": checked.spec.name, "modelplate_version": __version__}
     return context, data
 
@@ -102,7 +105,7 @@ def update(
     root = Path(project).resolve()
     checked = check(Path(spec_path) if spec_path is not None else root / "spec.yaml")
     context, data = _render_inputs(checked)
-    source = _template(template, checked.spec.file)
+    source = _template(template, checked)
 
     def render(tree: Path) -> None:
         render_tree(source, tree, context, data)

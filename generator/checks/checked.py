@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from ..expressions import Analysis
 from ..spec import FeatureSpec, FieldSpec, Spec
+from ..team import TeamDefaults
 
 
 def one_hot_columns(source: FieldSpec) -> list[str]:
@@ -22,6 +23,7 @@ class CheckedSpec:
     rules: list[Analysis]
     columns: list[str]
     notes: list[str] = field(default_factory=list)
+    team: TeamDefaults = field(default_factory=TeamDefaults)  # what the spec inherits
 
     def feature_columns(self, feature: FeatureSpec) -> list[str]:
         if feature.encode:
