@@ -18,6 +18,7 @@ tests, so the figures are those of the generated package.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -216,6 +217,24 @@ def run(report) -> None:
         record = example["bases"]["example"]
         service_port, bare_port = _free_port(), _free_port()
         serve = [sys.executable, "-m", PACKAGE, "serve", "--artifact", str(artifact)]
+        # The spec precomputes features: serving looks the record's entity up in the
+        # store, so the store holds it (computed now, as a daily job would).
+        records = scratch / "records.csv"
+        with records.open("w", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(record))
+            writer.writeheader()
+            writer.writerow({k: "" if v is None else v for k, v in record.items()})
+        store = scratch / "features.sqlite"
+        subprocess.run(
+            [sys.executable, "-m", PACKAGE, "precompute", str(records)]
+            + ["--artifact", str(artifact), "--store", str(store)],
+            cwd=project,
+            env=_env(project),
+            capture_output=True,
+            check=True,
+            timeout=300,
+        )
+        serve += ["--store", str(store)]
         serve += ["--host", "127.0.0.1", "--port", str(service_port)]
         service_url = f"http://127.0.0.1:{service_port}"
         servers.append(_start(serve, project, _env(project), service_url + "/ready"))

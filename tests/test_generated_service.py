@@ -26,13 +26,21 @@ import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
+import pandas as pd
 from churn_predictor.cli import main
+from churn_predictor.precompute import COLUMNS, ENTITY, FeatureStore
 from churn_predictor.service import create_app
 from churn_predictor.settings import Settings
 
 artifact, examples = sys.argv[1], int(sys.argv[2])
 assert main(["train", "--artifact", artifact]) == 0
-app = create_app(Settings(artifact=artifact, max_batch_records=20))
+# Features for every id the contract's pattern allows (C + 6 digits), computed now:
+# drawn ids then reach the model instead of all getting 404.
+store = artifact + ".features.sqlite"
+ids = [f"C{number:06d}" for number in range(1_000_000)]
+table = pd.DataFrame({ENTITY: ids, **{column: 1.0 for column in COLUMNS}})
+FeatureStore(store).write(table, pd.Timestamp.now(tz="UTC").tz_convert(None))
+app = create_app(Settings(artifact=artifact, max_batch_records=20, feature_store=store))
 calls, failures = {}, []
 with TestClient(app):  # runs the lifespan: the model is loaded and verified
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
