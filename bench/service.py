@@ -39,6 +39,7 @@ CHURN = ROOT / "examples" / "churn.yaml"
 PACKAGE = "churn_predictor"
 REQUESTS = 2000  # per endpoint, and at most SECONDS each
 SECONDS = 20.0
+BLOCK = 100  # requests per endpoint before switching to the other
 BATCH = 100
 BATCH_ROWS = (10_000, 100_000, 1_000_000)
 
@@ -157,25 +158,46 @@ def _start(command: list[str], project: Path, env: dict, ready: str):
     return process
 
 
-def _load(url: str, body: bytes) -> dict[str, float]:
-    """Bounded sequential load over one keep-alive connection."""
-    latencies = []
-    headers = {"content-type": "application/json"}
-    with httpx.Client(timeout=10.0) as client:
-        for _ in range(50):  # warm-up: connection, caches, first allocations
-            client.post(url, content=body, headers=headers).raise_for_status()
-        started = time.perf_counter()
-        while len(latencies) < REQUESTS and time.perf_counter() - started < SECONDS:
-            start = time.perf_counter()
-            client.post(url, content=body, headers=headers).raise_for_status()
-            latencies.append(time.perf_counter() - start)
-        elapsed = time.perf_counter() - started
-    latencies.sort()
+def _figures(latencies: list[float], elapsed: float) -> dict[str, float]:
+    latencies = sorted(latencies)
     return {
         "p50_ms": statistics.median(latencies) * 1e3,
         "p99_ms": latencies[int(0.99 * (len(latencies) - 1))] * 1e3,
         "rps": len(latencies) / elapsed,
     }
+
+
+def _load(*targets: tuple[str, bytes]) -> list[dict[str, float]]:
+    """Bounded sequential load over one keep-alive connection per target.
+
+    With several targets, requests go in alternating blocks of BLOCK, so that each
+    target sees the same machine (other processes, CPU frequency) over the run:
+    measured one after the other, two runs of the same endpoint differed by 15%.
+    """
+    headers = {"content-type": "application/json"}
+    clients = [httpx.Client(timeout=10.0) for _ in targets]
+    latencies: list[list[float]] = [[] for _ in targets]
+    elapsed = [0.0 for _ in targets]
+    try:
+        for client, (url, body) in zip(clients, targets):
+            for _ in range(50):  # warm-up: connection, caches, first allocations
+                client.post(url, content=body, headers=headers).raise_for_status()
+        started = time.perf_counter()
+        while (
+            len(latencies[0]) < REQUESTS and time.perf_counter() - started < SECONDS
+        ):
+            for position, (url, body) in enumerate(targets):
+                block = time.perf_counter()
+                for _ in range(BLOCK):
+                    start = time.perf_counter()
+                    response = clients[position].post(url, content=body, headers=headers)
+                    response.raise_for_status()
+                    latencies[position].append(time.perf_counter() - start)
+                elapsed[position] += time.perf_counter() - block
+    finally:
+        for client in clients:
+            client.close()
+    return [_figures(times, spent) for times, spent in zip(latencies, elapsed)]
 
 
 def _rss_mb(pid: int) -> float:
@@ -252,10 +274,12 @@ def run(report) -> None:
             (artifact / "model.onnx").stat().st_size / 1024,
             "KB",
         )
-        floor = _load(bare_url + "/predict", b"{}")
-        one = _load(service_url + "/predict", json.dumps(record).encode())
+        floor, one = _load(
+            (bare_url + "/predict", b"{}"),
+            (service_url + "/predict", json.dumps(record).encode()),
+        )
         batch = json.dumps({"records": [record] * BATCH}).encode()
-        many = _load(service_url + "/predict/batch", batch)
+        (many,) = _load((service_url + "/predict/batch", batch))
         report(
             "/predict p50",
             one["p50_ms"],
