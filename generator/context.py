@@ -317,7 +317,7 @@ def build_context(
         "sample": {
             "path": SAMPLE_PATH,
             "rows": sample_rows(checked),
-            "csv": synthesize(checked),
+            "csv": synthesize(checked, example=cases["bases"]["example"]),
         },
         "tests_json": cases_json(cases),
         "tests": {key: cases[key] for key in ("as_of", "imputation", "bases")}

@@ -68,8 +68,15 @@ def _format(value) -> str:
     return str(value)
 
 
-def synthesize(checked: CheckedSpec, rows: int | None = None) -> str:
-    """The sample data set as CSV text (inputs in spec order, then the target)."""
+def synthesize(
+    checked: CheckedSpec, rows: int | None = None, example: dict | None = None
+) -> str:
+    """The sample data set as CSV text (inputs in spec order, then the target).
+
+    The first row carries ``example``'s keys (its id fields and the precompute
+    entity), so that features precomputed from the sample cover the example record
+    the service's API documents: a new owner trying it gets a score, not a 404.
+    """
     spec, target = checked.spec, checked.spec.model.target
     rows = rows or sample_rows(checked)
     rng = random.Random(_seed(spec.name))
@@ -88,8 +95,12 @@ def synthesize(checked: CheckedSpec, rows: int | None = None) -> str:
     writer.writerow(
         [f.wire_name or f.name for f in spec.inputs.values()] + [target.name]
     )
+    keys = _keys(checked, example)
+    ids.update(keys.values())
     for row in range(rows):
         record = {f.name: _draw(f, rng, row, ids) for f in spec.inputs.values()}
+        if row == 0:  # drawn first all the same, so the other rows stay as they were
+            record.update(keys)
         latent = (
             scale
             * sum(
@@ -105,6 +116,17 @@ def synthesize(checked: CheckedSpec, rows: int | None = None) -> str:
             + [_format(_target(checked, latent, rng))]
         )
     return out.getvalue()
+
+
+def _keys(checked: CheckedSpec, example: dict | None) -> dict:
+    """The example record's values of the fields that identify a record."""
+    if not example:
+        return {}
+    spec = checked.spec
+    names = {f.name for f in spec.inputs.values() if f.is_id}
+    if spec.precompute is not None:
+        names.add(spec.precompute.entity)
+    return {name: example[name] for name in names if example.get(name) is not None}
 
 
 def _draw(f: FieldSpec, rng: random.Random, row: int, ids: set):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import re
 import shutil
 import subprocess
@@ -82,6 +84,17 @@ def test_the_file_set_follows_the_spec(tmp_path, churn_project):
         "tests/test_precompute.py",
     }
     assert minimal_files <= churn_files
+
+
+def test_the_sample_holds_the_documented_example_entity(churn_project):
+    # `precompute data/sample.csv && serve`, as the README says, must answer the
+    # OpenAPI example with a score rather than 404 for an unknown customer_id.
+    example = json.loads((churn_project / "tests/cases.json").read_text())
+    entity = example["bases"]["example"]["customer_id"]
+    with (churn_project / "data/sample.csv").open(newline="") as handle:
+        ids = [row["customer_id"] for row in csv.DictReader(handle)]
+    assert ids[0] == entity
+    assert len(set(ids)) == len(ids)
 
 
 def test_no_template_syntax_is_left(churn_project):
