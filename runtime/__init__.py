@@ -1,0 +1,17 @@
+"""The modelplate runtime: everything a generated service does the same for every spec.
+
+It lives once, in modelplate's repository, where its own tests run. Each generated
+repository carries a copy as the sub-package ``<package>.runtime`` (so two services
+in one environment never clash and the repository installs from the package index
+alone); ``modelplate update`` replaces that copy wholesale and reports, never
+overwrites, an owner's edit to it.
+
+The runtime never imports the service's own modules: they describe the service as
+data (``definition.Service``: the contract table, the feature functions, the
+decision rules, the model settings, ...) and pass it in. Every import inside this
+package is relative, so the same files work here and vendored.
+"""
+
+__version__ = "1.0.0"
+
+__all__ = ["__version__"]
