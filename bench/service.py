@@ -179,25 +179,27 @@ def _load(*targets: tuple[str, bytes]) -> list[dict[str, float]]:
     latencies: list[list[float]] = [[] for _ in targets]
     elapsed = [0.0 for _ in targets]
     try:
-        for client, (url, body) in zip(clients, targets):
+        for client, (url, body) in zip(clients, targets, strict=True):
             for _ in range(50):  # warm-up: connection, caches, first allocations
                 client.post(url, content=body, headers=headers).raise_for_status()
         started = time.perf_counter()
-        while (
-            len(latencies[0]) < REQUESTS and time.perf_counter() - started < SECONDS
-        ):
+        while len(latencies[0]) < REQUESTS and time.perf_counter() - started < SECONDS:
             for position, (url, body) in enumerate(targets):
                 block = time.perf_counter()
                 for _ in range(BLOCK):
                     start = time.perf_counter()
-                    response = clients[position].post(url, content=body, headers=headers)
+                    response = clients[position].post(
+                        url, content=body, headers=headers
+                    )
                     response.raise_for_status()
                     latencies[position].append(time.perf_counter() - start)
                 elapsed[position] += time.perf_counter() - block
     finally:
         for client in clients:
             client.close()
-    return [_figures(times, spent) for times, spent in zip(latencies, elapsed)]
+    return [
+        _figures(times, spent) for times, spent in zip(latencies, elapsed, strict=True)
+    ]
 
 
 def _rss_mb(pid: int) -> float:

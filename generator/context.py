@@ -75,10 +75,12 @@ def _field(f: FieldSpec) -> dict:
         "producer": f.producer,
         "wire_name": f.wire_name,
     }
-    # One keyword per line with a trailing comma: black keeps that layout as it is, so
-    # the file needs no formatting pass whatever the field's values.
+    # Defaults left out, so the table reads like the spec. One keyword per line with a
+    # trailing comma: black keeps that layout as it is, whatever the field's values.
     lines = "".join(
-        f"    {key}={py_literal(value)},\n" for key, value in arguments.items()
+        f"    {key}={py_literal(value)},\n"
+        for key, value in arguments.items()
+        if value is not None and not (key == "nullable" and value is False)
     )
     field_py = f"Field(\n{lines})"
     return {

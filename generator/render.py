@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import warnings
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import black
@@ -65,6 +66,7 @@ def render_tree(
             skip_tasks=True,
         )
     _write_custom_features(template, destination, context)
+    _vendor_runtime(destination / "src" / context["project"]["package"] / "runtime")
     files = sorted(
         str(p.relative_to(destination)).replace(os.sep, "/")
         for p in destination.rglob("*")
@@ -75,6 +77,15 @@ def render_tree(
             _format(destination / name)
     _verify(destination, files)
     return files
+
+
+def _vendor_runtime(target: Path) -> None:
+    """Copy the runtime's modules, byte for byte, into the service's package."""
+    source = resources.files("modelplate.runtime")
+    target.mkdir(parents=True, exist_ok=True)
+    for entry in sorted(source.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".py"):
+            (target / entry.name).write_bytes(entry.read_bytes())
 
 
 def _write_custom_features(template: Path, destination: Path, context: dict) -> None:

@@ -43,14 +43,15 @@ def test_the_churn_project_has_the_expected_files(churn_project):
     for module in (
         "contracts",
         "features",
-        "serialization",
         "model",
         "decisions",
         "pipeline",
         "cli",
         "settings",
-        "functions",
-        "errors",
+        "runtime/contract",
+        "runtime/serialization",
+        "runtime/functions",
+        "runtime/errors",
     ):
         assert package + module + ".py" in files
     for name in (

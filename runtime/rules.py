@@ -1,6 +1,6 @@
 """How each rule of the contract is checked: on one value, and on a whole column.
 
-``contracts`` declares the fields and reports violations; this module holds the
+``contract`` reports the violations of a service's declared fields; this module holds the
 checks themselves, written twice on purpose: once for a single JSON value (fast
 for one HTTP record) and once vectorized over a pandas column (fast for a batch).
 Both produce the same rule names and the same messages, and the contract tests
@@ -12,15 +12,13 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-if TYPE_CHECKING:  # contracts imports this module; the Field type is only a hint here
-    from .contracts import Field
+from .definition import Field
 
 __all__ = [
     "MISSING",

@@ -1,4 +1,4 @@
-"""Every error this service raises on purpose.
+"""Every error a service raises on purpose.
 
 ServiceError                 base: the CLI turns it into one line and exit code 1
  +-- ContractError           input data cannot be checked at all (not a bad row)
@@ -8,11 +8,9 @@ ServiceError                 base: the CLI turns it into one line and exit code 
  +-- ArtifactError           a model artifact is missing, tampered or incompatible
  +-- TrainingError           training refused to produce an artifact
  +-- MonitoringError         drift or performance cannot be measured
-{% if ctx.precompute %}
  +-- FeatureStoreError       the precomputed feature store cannot serve a lookup
       +-- MissingEntityError an entity has no precomputed features
       +-- StaleFeatureError  an entity's features are older than max_age
-{% endif %}
 
 Bad rows are not exceptions: the contract reports them as rejects with reasons.
 Exceptions never print; callers decide how to show them.
@@ -22,7 +20,7 @@ from __future__ import annotations
 
 
 class ServiceError(Exception):
-    """Base class of every error raised on purpose by {{ ctx.project.package }}."""
+    """Base class of every error a service raises on purpose."""
 
 
 class ContractError(ServiceError):
@@ -61,7 +59,6 @@ class TrainingError(ServiceError):
 
 class MonitoringError(ServiceError):
     """Drift or performance cannot be measured from the given data."""
-{% if ctx.precompute %}
 
 
 class FeatureStoreError(ServiceError):
@@ -82,4 +79,3 @@ class StaleFeatureError(FeatureStoreError):
     def __init__(self, message: str, entities: list[str]) -> None:
         super().__init__(message)
         self.entities = entities
-{% endif %}

@@ -62,23 +62,30 @@ def _numbers(column: pd.Series | np.ndarray, name: str, rows: Sequence) -> np.nd
         cells = np.asarray(column, dtype=object)
         for row, cell in enumerate(cells):
             if not isinstance(cell, (int, float, np.number)):
+                label = _label(rows[row])
                 raise SerializationError(
-                    f"column {name!r}, row {rows[row]!r}: got {cell!r} "
+                    f"column {name!r}, row {label!r}: got {cell!r} "
                     f"({type(cell).__name__}), expected a number",
                     column=name,
-                    row=rows[row],
+                    row=label,
                 )
         values = cells.astype(np.float64)
     finite = np.isfinite(values)
     if not finite.all():
         row = int(np.argmin(finite))
+        label = _label(rows[row])
         raise SerializationError(
-            f"column {name!r}, row {rows[row]!r}: got {values[row]}, "
+            f"column {name!r}, row {label!r}: got {values[row]}, "
             "expected a finite number",
             column=name,
-            row=rows[row],
+            row=label,
         )
     return values
+
+
+def _label(row: object) -> object:
+    # numpy 2 shows an index label as np.int64(11); the message names the row as 11.
+    return row.item() if isinstance(row, np.generic) else row
 
 
 def to_matrix(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:

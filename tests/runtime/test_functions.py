@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from {{ ctx.project.package }} import functions as F
+from modelplate.runtime import functions as F
 
 INDEX = pd.Index([10, 20, 30])
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .contracts import FIELDS, Field, frame_from_wire
+from .contract import frame_from_wire
+from .definition import Contract, Field
 from .errors import DataError
 
 __all__ = ["read_frame", "write_frame"]
@@ -46,13 +47,17 @@ def _from_text(column: pd.Series, field: Field) -> pd.Series:
     return text  # text, categories and ISO dates are checked as text
 
 
-def read_frame(path: str | Path, fields: tuple[Field, ...] = FIELDS) -> pd.DataFrame:
-    """Read a .csv or .parquet file; CSV cells of ``fields`` are typed as declared."""
+def read_frame(
+    path: str | Path, contract: Contract, fields: tuple[Field, ...] | None = None
+) -> pd.DataFrame:
+    """Read a .csv or .parquet file; CSV cells of ``fields`` (default: the
+    contract's) are typed as declared, producers' names renamed to field names."""
+    fields = contract.fields if fields is None else fields
     path = Path(path)
     suffix = path.suffix.lower()
     try:
         if suffix == ".parquet":
-            return frame_from_wire(pd.read_parquet(path))
+            return frame_from_wire(pd.read_parquet(path), contract)
         if suffix != ".csv":
             raise DataError(
                 f"{path}: unsupported file type {suffix!r}; use .csv or .parquet"
@@ -61,7 +66,7 @@ def read_frame(path: str | Path, fields: tuple[Field, ...] = FIELDS) -> pd.DataF
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
     except (OSError, ValueError) as error:
         raise DataError(f"cannot read {path}: {error}") from error
-    frame = frame_from_wire(frame)
+    frame = frame_from_wire(frame, contract)
     typed = {f.name: _from_text(frame[f.name], f) for f in fields if f.name in frame}
     return frame.assign(**typed)
 

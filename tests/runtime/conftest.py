@@ -1,0 +1,36 @@
+"""A small contract the runtime's tests share: one field of each kind of rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from modelplate.runtime.definition import Contract, Field
+
+
+@pytest.fixture
+def contract() -> Contract:
+    return Contract(
+        title="orders",
+        fields=(
+            Field(name="order_id", type="string", pattern="^O[0-9]{4}$", role="id"),
+            Field(name="items", type="integer", minimum=1, maximum=100),
+            Field(name="amount", type="float", minimum=0.0, maximum=1e6, unit="EUR"),
+            Field(name="channel", type="category", values=("web", "shop")),
+            Field(name="coupon", type="boolean", nullable=True),
+            Field(name="placed", type="date", minimum="2020-01-01"),
+            Field(name="Ship To", type="string", nullable=True, wire_name="ship-to"),
+        ),
+    )
+
+
+@pytest.fixture
+def record() -> dict[str, object]:
+    return {
+        "order_id": "O0001",
+        "items": 3,
+        "amount": 12.5,
+        "channel": "web",
+        "coupon": None,
+        "placed": "2024-05-01",
+        "Ship To": "Lyon",
+    }

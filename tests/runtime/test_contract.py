@@ -1,0 +1,105 @@
+"""The contract engine: one record and a frame give the same verdicts."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from modelplate.runtime.contract import (
+    REASONS,
+    frame_from_wire,
+    from_wire,
+    json_schema,
+    parse_record,
+    summarize,
+    validate_frame,
+    validate_record,
+)
+from modelplate.runtime.errors import ContractError
+
+
+def test_a_valid_record_and_frame_pass(contract, record):
+    assert validate_record(record, contract) == []
+    valid, rejects = validate_frame(pd.DataFrame([record], dtype=object), contract)
+    assert len(valid) == 1 and rejects.empty
+    assert valid["items"].dtype == "float64"
+
+
+@pytest.mark.parametrize(
+    "field, value, rule",
+    [
+        ("items", 0, "min"),
+        ("items", 101, "max"),
+        ("items", "3", "type"),
+        ("amount", float("inf"), "type"),
+        ("channel", "fax", "category"),
+        ("order_id", "O12345", "pattern"),
+        ("placed", "2019-12-31", "min"),
+        ("placed", "01/05/2024", "type"),
+        ("coupon", 1, "type"),
+    ],
+)
+def test_each_rule_is_named_on_both_paths(contract, record, field, value, rule):
+    broken = {**record, field: value}
+    assert (field, rule) in {
+        (v.field, v.rule) for v in validate_record(broken, contract)
+    }
+    frame = pd.DataFrame([record, broken], dtype=object)
+    valid, rejects = validate_frame(frame, contract)
+    assert valid.index.tolist() == [0] and rejects.index.tolist() == [1]
+    assert f"{field}: {rule} (" in rejects[REASONS].iloc[0]
+
+
+def test_missing_null_and_unknown_fields(contract, record):
+    broken = {k: v for k, v in record.items() if k != "items"} | {"extra": 1}
+    broken["channel"] = None
+    found = {(v.field, v.rule) for v in validate_record(broken, contract)}
+    assert found == {
+        ("items", "missing"),
+        ("channel", "null"),
+        ("extra", "unknown_field"),
+    }
+
+
+def test_fields_narrow_or_widen_what_is_checked(contract, record):
+    without_id = tuple(f for f in contract.fields if f.name != "order_id")
+    partial = {k: v for k, v in record.items() if k != "order_id"}
+    assert validate_record(partial, contract, without_id) == []
+    values, violations = parse_record(record, contract)
+    assert violations == [] and values["coupon"] is None
+
+
+def test_a_record_that_is_not_an_object_is_a_contract_error(contract):
+    with pytest.raises(ContractError, match="JSON object"):
+        validate_record(["not", "a", "record"], contract)
+
+
+def test_duplicate_columns_are_a_contract_error(contract, record):
+    frame = pd.DataFrame([[1, 2]], columns=["items", "items"])
+    with pytest.raises(ContractError, match="duplicate columns: items"):
+        validate_frame(frame, contract)
+
+
+def test_rejects_are_summarized_by_rule(contract, record):
+    frame = pd.DataFrame([{**record, "items": 0}, {**record, "items": 0}], dtype=object)
+    _, rejects = validate_frame(frame, contract)
+    assert summarize(rejects) == {"items: min": 2}
+
+
+def test_the_json_schema_carries_the_contract_and_its_hash(contract):
+    schema = json.loads(json.dumps(json_schema(contract)))
+    assert schema["title"] == "orders"
+    assert schema["x-contract-hash"] == contract.hash
+    assert schema["additionalProperties"] is False
+    assert "ship-to" in schema["properties"] and "Ship To" not in schema["properties"]
+    assert schema["properties"]["channel"]["enum"] == ["web", "shop"]
+    assert schema["properties"]["coupon"]["type"] == ["boolean", "null"]
+
+
+def test_producers_names_are_renamed_at_the_edge(contract, record):
+    sent = {("ship-to" if k == "Ship To" else k): v for k, v in record.items()}
+    assert validate_record(from_wire(sent, contract), contract) == []
+    frame = frame_from_wire(pd.DataFrame([sent], dtype=object), contract)
+    assert "Ship To" in frame.columns
