@@ -1,3 +1,4 @@
+# modelplate runtime, vendored: `modelplate update` replaces it and reports edits.
 """The modelplate runtime: everything a generated service does the same for every spec.
 
 It lives once, in modelplate's repository, where its own tests run. Each generated

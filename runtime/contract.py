@@ -1,3 +1,4 @@
+# modelplate runtime, vendored: `modelplate update` replaces it and reports edits.
 """The input contract with the producers of a service's data, checked.
 
 One set of rules (types, nullability, ranges, categories, patterns, unknown fields)

@@ -1,3 +1,4 @@
+# modelplate runtime, vendored: `modelplate update` replaces it and reports edits.
 """What a service is, as data: the interface between the runtime and a service's package.
 
 A generated package describes its service with these objects (its ``contracts.py``

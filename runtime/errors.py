@@ -1,3 +1,4 @@
+# modelplate runtime, vendored: `modelplate update` replaces it and reports edits.
 """Every error a service raises on purpose.
 
 ServiceError                 base: the CLI turns it into one line and exit code 1

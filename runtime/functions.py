@@ -1,3 +1,4 @@
+# modelplate runtime, vendored: `modelplate update` replaces it and reports edits.
 """The functions of the spec's expression language, vectorized.
 
 Compiled feature and rule source calls these as ``F.<name>(...)``. Each accepts

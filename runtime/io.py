@@ -1,3 +1,4 @@
+# modelplate runtime, vendored: `modelplate update` replaces it and reports edits.
 """Reading and writing data files: CSV or Parquet, chosen by extension.
 
 A CSV file has no types: "12", "12.0" and "twelve" are all text. Letting pandas

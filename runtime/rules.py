@@ -1,3 +1,4 @@
+# modelplate runtime, vendored: `modelplate update` replaces it and reports edits.
 """How each rule of the contract is checked: on one value, and on a whole column.
 
 ``contract`` reports the violations of a service's declared fields; this module holds the

@@ -1,3 +1,4 @@
+# modelplate runtime, vendored: `modelplate update` replaces it and reports edits.
 """The one place where a frame becomes the model's float matrix.
 
 A scikit-learn model accepts any float array: a column in the wrong place, a NaN
