@@ -1,5 +1,5 @@
 # modelplate runtime, vendored: `modelplate update` replaces it and reports edits.
-"""What a service is, as data: the interface between the runtime and a service's package.
+"""What a service is, as data: the interface between the runtime and a service.
 
 A generated package describes its service with these objects (its ``contracts.py``
 builds the ``Contract``, ``features.py`` the ``Features``, ``decisions.py`` the
