@@ -23,6 +23,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import GenerationError, OutputError
 from .gitops import init_repository
+from .vendor import vendor_runtime
 
 ANSWERS_FILE = ".copier-answers.yml"
 _LEFTOVERS = ("{{", "}}", "{%", "%}", "[[ ", " ]]")
@@ -47,9 +48,14 @@ class RenderResult:
 
 
 def render_tree(
-    template: Path, destination: Path, context: dict, data: dict
+    template: Path,
+    destination: Path,
+    context: dict,
+    data: dict,
+    runtime: Path | None = None,
 ) -> list[str]:
-    """Render with copier into `destination` (which must not exist), then format it."""
+    """Render with copier into `destination` (which must not exist), format it, and
+    vendor the runtime (the installed one, or the folder `runtime`) beside it."""
     with warnings.catch_warnings():
         # copier warns about a dirty or untagged template checkout; irrelevant for a
         # render from a plain folder and noise for users.
@@ -74,7 +80,10 @@ def render_tree(
         if name.endswith(".py"):
             _format(destination / name)
     _verify(destination, files)
-    return files
+    # Copied byte for byte after formatting and verifying: the runtime is not rendered
+    # (its f-strings may well contain `{{`) and its hashes must match its source.
+    package = context["project"]["package"]
+    return sorted(files + vendor_runtime(destination, package, runtime))
 
 
 def _write_custom_features(template: Path, destination: Path, context: dict) -> None:
@@ -182,6 +191,7 @@ def render_project(
     force: bool = False,
     template: Path | None = None,
     commit_message: str | None = None,
+    runtime: Path | None = None,
 ) -> RenderResult:
     """Render a whole project to `output`, atomically.
 
@@ -198,7 +208,9 @@ def render_project(
     ) as scratch:
         built = Path(scratch) / "project"
         try:
-            files = render_tree(template or template_dir(), built, context, data)
+            files = render_tree(
+                template or template_dir(), built, context, data, runtime
+            )
         except GenerationError:
             raise
         except Exception as exc:  # copier/jinja failures: report, never half-write
