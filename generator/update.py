@@ -25,7 +25,14 @@ from pathlib import Path
 
 from . import gitops
 from .errors import GenerationError, UpdateConflict, UpdateError
-from .vendor import RuntimeEdit, read_manifest, runtime_edits, runtime_folder
+from .vendor import (
+    MANIFEST,
+    RuntimeEdit,
+    parse_manifest,
+    read_manifest,
+    runtime_edits,
+    runtime_folder,
+)
 
 # Files the owners write: created once by the template, never changed by an update.
 OWNED_PATTERNS = ("src/*/custom/*.py", "tests/custom/*.py")
@@ -86,9 +93,17 @@ def _preflight(repo: Path) -> str:
     return previous
 
 
-def _check_runtime(repo: Path, package: str, replace: bool) -> list[RuntimeEdit]:
+def _check_runtime(
+    repo: Path, previous: str, package: str, replace: bool
+) -> list[RuntimeEdit]:
     """The owners' edits to the vendored runtime; refused unless `replace`."""
-    edits = runtime_edits(repo, package)
+    where = f"{runtime_folder(package)}/{MANIFEST}"
+    blob = gitops.read_blob(repo, previous, where)
+    try:
+        vendored = parse_manifest(blob, where) if blob is not None else None
+    except GenerationError:
+        vendored = None  # only needed when the whole folder is gone
+    edits = runtime_edits(repo, package, vendored)
     if edits and not replace:
         raise UpdateError(
             f"{len(edits)} file(s) of the vendored runtime changed since modelplate "
@@ -148,7 +163,7 @@ def update_project(
     """
     repo = repo.resolve()
     previous = _preflight(repo)
-    edits = _check_runtime(repo, package, replace_runtime)
+    edits = _check_runtime(repo, previous, package, replace_runtime)
     runtime = runtime_folder(package)
     with tempfile.TemporaryDirectory(prefix="modelplate-update-") as scratch:
         tree = Path(scratch) / "tree"

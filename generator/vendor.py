@@ -168,9 +168,12 @@ def read_manifest(root: Path, package: str) -> Manifest | None:
     path = root / runtime_folder(package) / MANIFEST
     if not path.is_file():
         return None
-    where = f"{runtime_folder(package)}/{MANIFEST}"
+    return parse_manifest(path.read_bytes(), f"{runtime_folder(package)}/{MANIFEST}")
+
+
+def parse_manifest(text: bytes, where: str) -> Manifest:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(text)
         manifest = Manifest(str(data["runtime_version"]), dict(data["files"]))
     except (ValueError, KeyError, TypeError) as exc:
         raise GenerationError(f"{where} cannot be read: {exc}") from None
@@ -179,16 +182,21 @@ def read_manifest(root: Path, package: str) -> Manifest | None:
     return manifest
 
 
-def runtime_edits(root: Path, package: str) -> list[RuntimeEdit]:
+def runtime_edits(
+    root: Path, package: str, vendored: Manifest | None = None
+) -> list[RuntimeEdit]:
     """The runtime files of a repository that differ from its manifest.
 
-    A repository with no runtime folder has nothing to compare. A folder without a
-    readable manifest is reported as the manifest itself edited or deleted: nothing
-    in it can be trusted to be modelplate's.
+    A folder without a readable manifest is reported as the manifest itself edited or
+    deleted: nothing in it can be trusted to be modelplate's. Without a runtime folder,
+    the files of `vendored` (the manifest last vendored, when known: `update` reads it
+    from the pristine branch) are deleted; with neither, nothing was vendored.
     """
     folder = runtime_folder(package)
     if not (root / folder).is_dir():
-        return []
+        recorded = [] if vendored is None else [*vendored.files, MANIFEST]
+        version = vendored.runtime_version if vendored else ""
+        return [RuntimeEdit(f"{folder}/{p}", "deleted", version) for p in recorded]
     try:
         manifest = read_manifest(root, package)
     except GenerationError:
@@ -256,6 +264,7 @@ __all__ = [
     "RuntimeStatus",
     "installed_runtime",
     "manifest_of",
+    "parse_manifest",
     "read_manifest",
     "runtime_edits",
     "runtime_folder",

@@ -438,7 +438,13 @@ def test_replace_runtime_discards_the_edits_and_says_so(
 
 def test_replace_runtime_says_what_it_replaced(project, template_repo, capsys):
     edit_the_runtime(project)
+    head = git(project, "rev-parse", "HEAD")
     command = ["update", str(project), "--template", str(template_repo)]
+    assert main([*command, "--replace-runtime", "--dry-run"]) == 0
+    dry = capsys.readouterr()
+    assert "-# the owners' tweak" in dry.out
+    assert f"  would replace {RUNTIME}/mine.py (added since" in dry.err
+    assert git(project, "rev-parse", "HEAD") == head
 
     # Nothing else to update: the edited runtime is still put back.
     assert main([*command, "--replace-runtime"]) == 0
@@ -480,3 +486,19 @@ def test_a_dry_run_shows_the_runtime_change_and_touches_nothing(
     assert "-# the owners' tweak" in result.diff
     assert git(project, "rev-parse", "HEAD") == head
     assert runtime_files(project) == before
+
+
+def test_a_deleted_runtime_folder_is_an_edit_too(project, template_repo):
+    vendored = sorted(runtime_files(project))
+    shutil.rmtree(project / RUNTIME)
+    commit_all(project, "owners drop the runtime")
+
+    with pytest.raises(modelplate.UpdateError) as refused:
+        modelplate.update(project, template=template_repo)
+
+    assert [(c.path, c.reason.split()[0]) for c in refused.value.conflicts] == [
+        (f"{RUNTIME}/{name}", "deleted") for name in vendored
+    ]
+    modelplate.update(project, template=template_repo, replace_runtime=True)
+    assert sorted(runtime_files(project)) == vendored
+    assert git(project, "status", "--porcelain") == ""
