@@ -50,13 +50,15 @@ def generate(
     force: bool = False,
     template: str | Path | None = None,
     git: bool = True,
+    runtime: str | Path | None = None,
 ) -> RenderResult:
     """Check a spec and render its service repository into `output` (atomically).
 
     The default output is a folder named after the spec's `name` in the current directory.
     An existing non-empty output is refused unless `force` is given. With `git` (the
     default) the project is a git repository whose first commit is the pristine render,
-    which is what `update` merges from later.
+    which is what `update` merges from later. The installed runtime is vendored into
+    `src/<package>/runtime/`, or the runtime folder `runtime` (a fork of it) if given.
     """
     checked = check(spec_path)
     context, data = _render_inputs(checked)
@@ -69,6 +71,7 @@ def generate(
         force=force,
         template=_template(template, checked),
         commit_message=message if git else None,
+        runtime=Path(runtime) if runtime is not None else None,
     )
 
 
@@ -94,6 +97,8 @@ def update(
     *,
     dry_run: bool = False,
     template: str | Path | None = None,
+    replace_runtime: bool = False,
+    runtime: str | Path | None = None,
 ) -> UpdateResult:
     """Merge the render of the (changed) spec and the installed template into a project.
 
@@ -101,17 +106,29 @@ def update(
     project's own `spec.yaml`. Owners' edits survive through a three-way merge; conflicts
     raise UpdateError listing them, with the markers left in the files. With `dry_run`,
     the result carries the diff and nothing in the project changes.
+
+    The vendored runtime is not merged: it becomes the installed runtime (or the folder
+    `runtime`), wholesale. An owner's edit to it raises UpdateError naming each file,
+    before anything changes, unless `replace_runtime` is given to discard the edits.
     """
     root = Path(project).resolve()
     checked = check(Path(spec_path) if spec_path is not None else root / "spec.yaml")
     context, data = _render_inputs(checked)
     source = _template(template, checked)
+    vendored = Path(runtime) if runtime is not None else None
 
     def render(tree: Path) -> None:
-        render_tree(source, tree, context, data)
+        render_tree(source, tree, context, data, vendored)
 
     message = f"modelplate update: {checked.spec.name} (modelplate {__version__})"
-    return update_project(root, render, message, dry_run=dry_run)
+    return update_project(
+        root,
+        render,
+        message,
+        dry_run=dry_run,
+        package=context["project"]["package"],
+        replace_runtime=replace_runtime,
+    )
 
 
 def infer(

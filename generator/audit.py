@@ -3,8 +3,9 @@
 The audit reads the repository as it is (any repository, generated or not): each lesson is
 covered when the module that owns it exists, keeps to its layer (the model does not import
 feature engineering, the rules do not import the model) and has its tests. It also reports
-the template version the repository was made with and whether its spec has changed since
-the last render it merged.
+the template version the repository was made with, whether its spec has changed since
+the last render it merged, and the vendored runtime: its version, and every file an owner
+edited, deleted or added in it (which fails the audit: `update` would refuse it).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import yaml
 
 from . import gitops
 from ._version import __version__
+from .vendor import RuntimeEdit, RuntimeStatus, runtime_status
 
 LESSONS = {
     0: "strict contracts with the producers of the input data",
@@ -47,6 +49,11 @@ class AuditReport:
     template_commit: str | None = None
     spec_drift: str | None = None
     required: tuple[int, ...] = tuple(LESSONS)
+    runtime: RuntimeStatus | None = None  # None: no vendored runtime
+
+    @property
+    def runtime_edits(self) -> list[RuntimeEdit]:
+        return self.runtime.edits if self.runtime else []
 
     @property
     def missing_required(self) -> list[int]:
@@ -65,10 +72,16 @@ class _Repo:
         self.spec = _load_yaml(root / "spec.yaml")
 
     def module(self, name: str) -> Path | None:
+        """The module in the package, else in its vendored runtime."""
         if self.package is None:
             return None
-        path = self.package / f"{name}.py"
-        return path if path.is_file() else None
+        for path in (
+            self.package / f"{name}.py",
+            self.package / "runtime" / f"{name}.py",
+        ):
+            if path.is_file():
+                return path
+        return None
 
     def has_test(self, name: str) -> bool:
         return (self.root / "tests" / f"test_{name}.py").is_file()
@@ -108,24 +121,27 @@ def _owned(
     test: str | None = None,
     not_importing: tuple[str, ...] = (),
 ) -> LessonStatus:
-    if repo.module(module) is None:
+    path = repo.module(module)
+    if path is None or repo.package is None:
         return LessonStatus(lesson, "missing", f"no {module}.py in the package")
-    if test and not repo.has_test(test):
-        return LessonStatus(
-            lesson, "missing", f"{module}.py has no tests/test_{test}.py"
-        )
+    name = path.relative_to(repo.package).as_posix()
+    # A vendored runtime module is tested in modelplate's own suite; the manifest (see
+    # vendor.runtime_status) shows whether the copy is still the one tested there.
+    vendored = path.parent != repo.package
+    if test and not vendored and not repo.has_test(test):
+        return LessonStatus(lesson, "missing", f"{name} has no tests/test_{test}.py")
     leaks = sorted(set(not_importing) & repo.imports(module))
     if leaks:
         return LessonStatus(
             lesson,
             "missing",
-            f"{module}.py imports {', '.join(leaks)}: the layers are mixed",
+            f"{name} imports {', '.join(leaks)}: the layers are mixed",
         )
-    return LessonStatus(
-        lesson,
-        "covered",
-        f"{module}.py" + (f" with tests/test_{test}.py" if test else ""),
-    )
+    if vendored:
+        evidence = f"{name} (vendored runtime, tested in modelplate's suite)"
+    else:
+        evidence = name + (f" with tests/test_{test}.py" if test else "")
+    return LessonStatus(lesson, "covered", evidence)
 
 
 def _ranges(repo: _Repo) -> LessonStatus:
@@ -194,6 +210,8 @@ def audit_repository(
         report.template_version = answers.get("modelplate_version")
         report.template_commit = answers.get("_commit")
     report.spec_drift = _spec_drift(root)
+    if repo.package is not None:
+        report.runtime = runtime_status(root, repo.package.name)
     return report
 
 
@@ -220,6 +238,8 @@ def format_report(report: AuditReport) -> str:
         version += f" ({report.template_commit})"
     lines.append(f"  template: modelplate {version}; installed: {__version__}")
     lines.append(f"  spec: {report.spec_drift or 'in step with the last render'}")
+    lines.append(f"  runtime: {_runtime_summary(report.runtime)}")
+    lines.extend(f"  EDIT {edit}" for edit in report.runtime_edits)
     for status in report.lessons:
         mark = {"covered": "ok  ", "missing": "MISS", "n/a": "n/a "}[status.status]
         required = (
@@ -235,7 +255,22 @@ def format_report(report: AuditReport) -> str:
         f"  {len(missing)} required lesson(s) missing"
         + (f": {', '.join(map(str, missing))}" if missing else "")
     )
+    if report.runtime_edits:
+        lines.append(
+            f"  {len(report.runtime_edits)} vendored runtime file(s) edited: `modelplate "
+            "update` refuses to replace them without --replace-runtime"
+        )
     return "\n".join(lines)
+
+
+def _runtime_summary(runtime: RuntimeStatus | None) -> str:
+    if runtime is None:
+        return "none vendored"
+    if runtime.version is None:
+        return f"no readable manifest; this modelplate ships {runtime.shipped}"
+    if runtime.version == runtime.shipped:
+        return f"{runtime.version}, the version this modelplate ships"
+    return f"{runtime.version}; this modelplate ships {runtime.shipped}: run `modelplate update`"
 
 
 __all__ = ["LESSONS", "AuditReport", "audit_repository", "format_report"]

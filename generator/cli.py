@@ -9,11 +9,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TextIO
 
 from . import __version__, api
 from .audit import format_report
 from .errors import ModelplateError, SpecError, UpdateError
 from .summary import summarize
+from .update import UpdateResult
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -61,6 +63,12 @@ def _parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="show the diff the update would make"
     )
     update.add_argument("--template", help="a team's own template folder")
+    update.add_argument(
+        "--replace-runtime",
+        action="store_true",
+        help="replace the vendored runtime even where its files were edited "
+        "(the edits are lost; without this flag update refuses and names them)",
+    )
 
     audit = commands.add_parser(
         "audit", help="report which of the ten lessons a repository covers"
@@ -116,7 +124,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "audit":
         report = api.audit(args.project)
         print(format_report(report))
-        return 1 if report.missing_required else 0
+        return 1 if report.missing_required or report.runtime_edits else 0
     if args.command == "infer":
         return _infer(args)
     raise AssertionError(
@@ -138,7 +146,11 @@ def _infer(args: argparse.Namespace) -> int:
 
 def _update(args: argparse.Namespace) -> int:
     result = api.update(
-        args.project, args.spec, dry_run=args.dry_run, template=args.template
+        args.project,
+        args.spec,
+        dry_run=args.dry_run,
+        template=args.template,
+        replace_runtime=args.replace_runtime,
     )
     if result.up_to_date:
         print(f"{result.repo}: already up to date")
@@ -149,13 +161,23 @@ def _update(args: argparse.Namespace) -> int:
             f"dry run: the update would change {len(result.changed)} file(s)",
             file=sys.stderr,
         )
+        _report_runtime(result, "would replace", sys.stderr)
         for path in result.conflicts:
             print(f"  would conflict: {path}", file=sys.stderr)
         return 1 if result.conflicts else 0
     print(
         f"{result.repo}: updated {len(result.changed)} file(s) and committed the merge"
     )
+    _report_runtime(result, "replaced", sys.stdout)
     return 0
+
+
+def _report_runtime(result: UpdateResult, verb: str, stream: TextIO) -> None:
+    if result.runtime_before != result.runtime_after:
+        before = result.runtime_before or "none"
+        print(f"  runtime: {before} -> {result.runtime_after}", file=stream)
+    for edit in result.runtime_replaced:
+        print(f"  {verb} {edit.path} ({edit.reason})", file=stream)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -84,6 +84,36 @@ def commit_tree_of(repo: Path, tree_dir: Path, parent: str, message: str) -> str
     return git(repo, "commit-tree", tree, "-p", parent, "-m", message).strip()
 
 
+def replace_folder(repo: Path, commit: str, folder: str) -> None:
+    """Make `folder` in the index and the work tree exactly what it is in `commit`:
+    files it lacks are removed, and any conflict inside it is resolved to `commit`."""
+    _unstage(repo, folder)
+    shutil.rmtree(repo / folder, ignore_errors=True)
+    if _has_path(repo, commit, folder):
+        git(repo, "checkout", commit, "--", folder)
+
+
+def graft_folder(repo: Path, tree: str, commit: str, folder: str) -> str:
+    """The tree `tree` with `folder` replaced by that of `commit` (no work tree moves)."""
+    with tempfile.TemporaryDirectory(prefix="modelplate-index-") as scratch:
+        env = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
+        git(repo, "read-tree", tree, env=env)
+        _unstage(repo, folder, env)
+        if _has_path(repo, commit, folder):
+            git(repo, "read-tree", f"--prefix={folder}/", f"{commit}:{folder}", env=env)
+        return git(repo, "write-tree", env=env).strip()
+
+
+def _unstage(repo: Path, folder: str, env: dict[str, str] | None = None) -> None:
+    # -f: entries that differ from HEAD and the work tree (a merge's) go all the same.
+    args = ("rm", "-r", "-q", "-f", "--cached", "--ignore-unmatch", "--", folder)
+    git(repo, *args, env=env)
+
+
+def _has_path(repo: Path, commit: str, path: str) -> bool:
+    return bool(git(repo, "ls-tree", "--name-only", commit, "--", path).strip())
+
+
 def tree_of(repo: Path, commit: str) -> str:
     return git(repo, "rev-parse", f"{commit}^{{tree}}").strip()
 
@@ -124,10 +154,12 @@ __all__ = [
     "branch_commit",
     "commit_tree_of",
     "git",
+    "graft_folder",
     "init_repository",
     "is_clean",
     "list_files",
     "read_blob",
+    "replace_folder",
     "run",
     "tree_of",
     "unmerged_paths",

@@ -14,7 +14,6 @@ import shutil
 import tempfile
 import warnings
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import black
@@ -24,6 +23,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import GenerationError, OutputError
 from .gitops import init_repository
+from .vendor import vendor_runtime
 
 ANSWERS_FILE = ".copier-answers.yml"
 _LEFTOVERS = ("{{", "}}", "{%", "%}", "[[ ", " ]]")
@@ -48,9 +48,14 @@ class RenderResult:
 
 
 def render_tree(
-    template: Path, destination: Path, context: dict, data: dict
+    template: Path,
+    destination: Path,
+    context: dict,
+    data: dict,
+    runtime: Path | None = None,
 ) -> list[str]:
-    """Render with copier into `destination` (which must not exist), then format it."""
+    """Render with copier into `destination` (which must not exist), format it, and
+    vendor the runtime (the installed one, or the folder `runtime`) beside it."""
     with warnings.catch_warnings():
         # copier warns about a dirty or untagged template checkout; irrelevant for a
         # render from a plain folder and noise for users.
@@ -66,7 +71,6 @@ def render_tree(
             skip_tasks=True,
         )
     _write_custom_features(template, destination, context)
-    _vendor_runtime(destination / "src" / context["project"]["package"] / "runtime")
     files = sorted(
         str(p.relative_to(destination)).replace(os.sep, "/")
         for p in destination.rglob("*")
@@ -76,16 +80,10 @@ def render_tree(
         if name.endswith(".py"):
             _format(destination / name)
     _verify(destination, files)
-    return files
-
-
-def _vendor_runtime(target: Path) -> None:
-    """Copy the runtime's modules, byte for byte, into the service's package."""
-    source = resources.files("modelplate.runtime")
-    target.mkdir(parents=True, exist_ok=True)
-    for entry in sorted(source.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".py"):
-            (target / entry.name).write_bytes(entry.read_bytes())
+    # Copied byte for byte after formatting and verifying: the runtime is not rendered
+    # (its f-strings may well contain `{{`) and its hashes must match its source.
+    package = context["project"]["package"]
+    return sorted(files + vendor_runtime(destination, package, runtime))
 
 
 def _write_custom_features(template: Path, destination: Path, context: dict) -> None:
@@ -193,6 +191,7 @@ def render_project(
     force: bool = False,
     template: Path | None = None,
     commit_message: str | None = None,
+    runtime: Path | None = None,
 ) -> RenderResult:
     """Render a whole project to `output`, atomically.
 
@@ -209,7 +208,9 @@ def render_project(
     ) as scratch:
         built = Path(scratch) / "project"
         try:
-            files = render_tree(template or template_dir(), built, context, data)
+            files = render_tree(
+                template or template_dir(), built, context, data, runtime
+            )
         except GenerationError:
             raise
         except Exception as exc:  # copier/jinja failures: report, never half-write

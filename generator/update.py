@@ -9,6 +9,11 @@ their edits, follows renames, and reports conflicts; nothing depends on where mo
 installed from. (Shipping the template's history as a bundle in the wheel was the other
 option; it ties updates to our release history and still inherits copier's exit code and
 rename behaviour, so we chose the branch. See docs/updates.md.)
+
+The vendored runtime (`src/<package>/runtime/`) is the exception to the merge: it is
+modelplate's, so after every update it is exactly the new pristine copy. An owner's edit
+to it would be lost that way, so the update first compares it with its manifest and
+refuses, naming each file, unless the owners ask for the replacement.
 """
 
 from __future__ import annotations
@@ -19,7 +24,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import gitops
-from .errors import UpdateConflict, UpdateError
+from .errors import GenerationError, UpdateConflict, UpdateError
+from .vendor import (
+    MANIFEST,
+    RuntimeEdit,
+    parse_manifest,
+    read_manifest,
+    runtime_edits,
+    runtime_folder,
+)
 
 # Files the owners write: created once by the template, never changed by an update.
 OWNED_PATTERNS = ("src/*/custom/*.py", "tests/custom/*.py")
@@ -33,6 +46,10 @@ class UpdateResult:
     diff: str = ""
     up_to_date: bool = False
     pristine: str = ""
+    runtime_before: str | None = None  # the vendored runtime's version, before
+    runtime_after: str | None = None  # and after (None: no runtime vendored)
+    # Owners' edits to the runtime that the update replaced (with replace_runtime).
+    runtime_replaced: list[RuntimeEdit] = field(default_factory=list)
 
 
 def is_owned(path: str) -> bool:
@@ -76,7 +93,37 @@ def _preflight(repo: Path) -> str:
     return previous
 
 
-def _merge_preview(repo: Path, commit: str) -> tuple[str, list[str]]:
+def _check_runtime(
+    repo: Path, previous: str, package: str, replace: bool
+) -> list[RuntimeEdit]:
+    """The owners' edits to the vendored runtime; refused unless `replace`."""
+    where = f"{runtime_folder(package)}/{MANIFEST}"
+    blob = gitops.read_blob(repo, previous, where)
+    try:
+        vendored = parse_manifest(blob, where) if blob is not None else None
+    except GenerationError:
+        vendored = None  # only needed when the whole folder is gone
+    edits = runtime_edits(repo, package, vendored)
+    if edits and not replace:
+        raise UpdateError(
+            f"{len(edits)} file(s) of the vendored runtime changed since modelplate "
+            "vendored it, and update replaces the runtime wholesale; move the change "
+            "into your own modules (or propose it to modelplate), or run again with "
+            "--replace-runtime to discard it",
+            [UpdateConflict(edit.path, edit.reason) for edit in edits],
+        )
+    return edits
+
+
+def _version(root: Path, package: str) -> str | None:
+    try:
+        manifest = read_manifest(root, package)
+    except GenerationError:
+        return None
+    return manifest.runtime_version if manifest else None
+
+
+def _merge_preview(repo: Path, commit: str, runtime: str) -> tuple[str, list[str]]:
     """The diff the merge would make and its conflicted paths, without touching the repo."""
     out = gitops.git(
         repo,
@@ -92,41 +139,64 @@ def _merge_preview(repo: Path, commit: str) -> tuple[str, list[str]]:
     if not lines:
         raise UpdateError("git merge-tree failed; --dry-run needs git 2.38 or newer")
     tree, conflicts = lines[0].strip(), [line for line in lines[1:] if line.strip()]
+    # What the update does after the merge: the runtime becomes the pristine copy.
+    tree = gitops.graft_folder(repo, tree, commit, runtime)
+    conflicts = [path for path in conflicts if not path.startswith(f"{runtime}/")]
     diff = gitops.git(repo, "diff", "HEAD", tree)
     return diff, conflicts
 
 
 def update_project(
-    repo: Path, render, message: str, dry_run: bool = False
+    repo: Path,
+    render,
+    message: str,
+    dry_run: bool = False,
+    *,
+    package: str,
+    replace_runtime: bool = False,
 ) -> UpdateResult:
-    """Merge a new pristine render into `repo`.
+    """Merge a new pristine render into `repo`; replace its vendored runtime.
 
-    `render(path)` must write the complete new pristine tree into the folder `path`.
+    `render(path)` must write the complete new pristine tree into the folder `path`,
+    with the runtime of `package` vendored. Owners' edits to the runtime are refused
+    (UpdateError naming each file) unless `replace_runtime`.
     """
     repo = repo.resolve()
     previous = _preflight(repo)
+    edits = _check_runtime(repo, previous, package, replace_runtime)
+    runtime = runtime_folder(package)
     with tempfile.TemporaryDirectory(prefix="modelplate-update-") as scratch:
         tree = Path(scratch) / "tree"
         render(tree)
         _keep_owned_files(repo, previous, tree)
         commit = gitops.commit_tree_of(repo, tree, previous, message)
-    result = UpdateResult(repo, pristine=commit)
-    if gitops.tree_of(repo, commit) == gitops.tree_of(repo, previous):
+        after = _version(tree, package)
+    result = UpdateResult(
+        repo,
+        pristine=commit,
+        runtime_before=_version(repo, package),
+        runtime_after=after,
+        runtime_replaced=edits,
+    )
+    # With edits to replace, even an unchanged render is merged: it carries the runtime.
+    if gitops.tree_of(repo, commit) == gitops.tree_of(repo, previous) and not edits:
         result.up_to_date = True
         return result
     result.changed = gitops.git(repo, "diff", "--name-only", previous, commit).split()
     if dry_run:
-        result.diff, result.conflicts = _merge_preview(repo, commit)
+        result.diff, result.conflicts = _merge_preview(repo, commit, runtime)
         return result
-    merged = gitops.run(repo, "merge", "--no-ff", "--no-edit", "-m", message, commit)
-    result.conflicts = gitops.unmerged_paths(repo)
-    if merged.returncode != 0 and not result.conflicts:
+    merged = gitops.run(repo, "merge", "--no-ff", "--no-commit", "-m", message, commit)
+    if merged.returncode != 0 and not gitops.unmerged_paths(repo):
         # The merge stopped for another reason (an untracked file in the way, a hook):
         # undo whatever it began so that nothing is left half-applied.
         gitops.run(repo, "merge", "--abort")
         raise UpdateError(
             f"the merge did not complete and was undone: {(merged.stderr or merged.stdout).strip()}"
         )
+    # Never three-way merged: the runtime is the pristine copy, whatever the merge made.
+    gitops.replace_folder(repo, commit, runtime)
+    result.conflicts = gitops.unmerged_paths(repo)
     # The pristine branch only records renders; the merge base comes from ancestry, so moving
     # it before the owners finish a conflicted merge is safe.
     gitops.git(repo, "update-ref", f"refs/heads/{gitops.PRISTINE}", commit, previous)
@@ -135,6 +205,15 @@ def update_project(
             f"the update merged with conflicts in {len(result.conflicts)} file(s); resolve the "
             "conflict markers, then `git add` and `git commit` (or `git merge --abort` to undo)",
             [UpdateConflict(path) for path in result.conflicts],
+        )
+    # No hooks: `git merge` never ran the owners' pre-commit hooks either; they would
+    # judge modelplate's render, and a failing hook would leave the merge half done.
+    committed = gitops.run(repo, "commit", "-q", "--no-edit", "--no-verify")
+    if committed.returncode != 0:
+        raise UpdateError(
+            "the merge is staged but could not be committed "
+            f"({(committed.stderr or committed.stdout).strip()}); "
+            "run `git commit` to finish it or `git merge --abort` to undo it"
         )
     return result
 

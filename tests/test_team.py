@@ -6,10 +6,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from runtimes import fork_runtime
 
 import modelplate
+from modelplate.audit import format_report
 from modelplate.cli import main
 from modelplate.team import find_defaults, load_defaults
+from modelplate.vendor import shipped_version
 
 ROOT = Path(__file__).resolve().parent.parent
 CHURN = ROOT / "examples" / "churn.yaml"
@@ -121,3 +124,60 @@ def test_required_lessons_come_from_the_team(generated, tmp_path):
     )
     report = modelplate.audit(copy)
     assert report.missing_required == []
+
+
+def test_audit_reports_the_vendored_runtime(generated, capsys):
+    report = modelplate.audit(generated)
+    assert report.runtime.version == shipped_version() == report.runtime.shipped
+    assert report.runtime_edits == []
+    assert main(["audit", str(generated)]) == 0
+    out = capsys.readouterr().out
+    assert f"runtime: {shipped_version()}, the version this modelplate ships" in out
+
+
+def test_audit_flags_an_edited_runtime_by_file(generated, tmp_path, capsys):
+    copy = tmp_path / "copy"
+    shutil.copytree(generated, copy)
+    runtime = copy / "src" / "churn_predictor" / "runtime"
+    init = runtime / "__init__.py"
+    init.write_text(init.read_text() + "# the owners' tweak\n")
+    (runtime / "mine.py").write_text("")
+
+    report = modelplate.audit(copy)
+
+    assert [(e.path, e.kind) for e in report.runtime_edits] == [
+        ("src/churn_predictor/runtime/__init__.py", "edited"),
+        ("src/churn_predictor/runtime/mine.py", "added"),
+    ]
+    assert report.missing_required == []
+    assert main(["audit", str(copy)]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "  EDIT src/churn_predictor/runtime/__init__.py: edited since modelplate "
+        f"vendored it (runtime {shipped_version()})"
+    ) in out
+    assert "2 vendored runtime file(s) edited" in out
+
+
+def test_audit_names_an_older_runtime(tmp_path):
+    fork = fork_runtime(tmp_path / "runtime", "0.9.0-old")
+    project = tmp_path / "house-price"
+    modelplate.generate(MINIMAL, project, runtime=fork)
+    report = modelplate.audit(project)
+    assert report.runtime.version == "0.9.0-old"
+    assert report.runtime_edits == []
+    assert "this modelplate ships" in format_report(report)
+
+
+def test_audit_finds_a_lesson_module_in_the_vendored_runtime(generated, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(generated, copy)
+    package = copy / "src" / "churn_predictor"
+    (package / "sizing.py").rename(package / "runtime" / "sizing.py")
+    # The runtime's tests are modelplate's: the repository need not carry them.
+    (copy / "tests" / "test_sizing.py").unlink()
+    lesson = modelplate.audit(copy).lessons[8]
+    assert lesson.status == "covered"
+    assert lesson.evidence.startswith("runtime/sizing.py (vendored runtime")
+    (package / "runtime" / "sizing.py").unlink()
+    assert modelplate.audit(copy).lessons[8].status == "missing"

@@ -9,10 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from runtimes import fork_runtime
 
 import modelplate
 from modelplate.cli import main
 from modelplate.render import template_dir
+from modelplate.vendor import shipped_version, vendor_runtime
 
 ROOT = Path(__file__).resolve().parent.parent
 CHURN = ROOT / "examples" / "churn.yaml"
@@ -307,3 +309,196 @@ def test_custom_feature_files_are_the_owners(tmp_path, template_repo):
     assert (
         "school_score" in (project / "src" / "house_price" / "features.py").read_text()
     )
+
+
+RUNTIME = "src/churn_predictor/runtime"
+
+
+def runtime_files(project: Path) -> dict[str, bytes]:
+    folder = project / RUNTIME
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
+def tracked_runtime(project: Path, commit: str) -> str:
+    return git(project, "rev-parse", f"{commit}:{RUNTIME}").strip()
+
+
+@pytest.fixture
+def runtimes(tmp_path) -> tuple[Path, Path]:
+    """Two runtime releases: v2 changes a line of v1, adds a module and drops one."""
+    v1 = fork_runtime(tmp_path / "runtime-v1", "1.0.0-v1", add={"retired.py": "A=1\n"})
+    v2 = fork_runtime(tmp_path / "runtime-v2", "1.0.0-v2", add={"added.py": "B = 2\n"})
+    return v1, v2
+
+
+def edit_the_runtime(project: Path) -> None:
+    init = project / RUNTIME / "__init__.py"
+    edit_file(init, "__version__ = ", "# the owners' tweak\n__version__ = ")
+    (project / RUNTIME / "mine.py").write_text("MINE = 1\n")
+    commit_all(project, "owner edits the runtime")
+
+
+def test_a_runtime_release_replaces_the_copy_and_keeps_owner_edits(
+    tmp_path, template_repo, runtimes
+):
+    v1, v2 = runtimes
+    project = tmp_path / "churn-predictor"
+    modelplate.generate(CHURN, project, template=template_repo, runtime=v1)
+    assert (project / RUNTIME / "retired.py").is_file()
+    readme = project / "README.md"
+    edit_file(readme, "\n", "\nOwned by the retention squad.\n")
+    commit_all(project, "owner edit")
+
+    result = modelplate.update(project, template=template_repo, runtime=v2)
+
+    assert (result.runtime_before, result.runtime_after) == ("1.0.0-v1", "1.0.0-v2")
+    assert result.runtime_replaced == []
+    vendored = tmp_path / "expected"
+    vendor_runtime(vendored, "churn_predictor", v2)
+    assert runtime_files(project) == runtime_files(vendored)
+    assert not (project / RUNTIME / "retired.py").exists()
+    assert "Owned by the retention squad." in readme.read_text()
+    assert git(project, "status", "--porcelain") == ""
+    assert tracked_runtime(project, "HEAD") == tracked_runtime(project, result.pristine)
+
+
+def test_the_cli_prints_the_runtime_version_change(
+    tmp_path, template_repo, runtimes, capsys
+):
+    v1, v2 = runtimes
+    project = tmp_path / "churn-predictor"
+    modelplate.generate(CHURN, project, template=template_repo, runtime=v1)
+    # The CLI vendors the installed runtime: the step is from the fork v1 to it.
+    assert main(["update", str(project), "--template", str(template_repo)]) == 0
+    out = capsys.readouterr().out
+    assert f"runtime: 1.0.0-v1 -> {shipped_version()}" in out
+
+
+def test_an_edited_runtime_is_refused_and_nothing_changes(
+    project, template_repo, capsys
+):
+    edit_the_runtime(project)
+    release(template_repo, "v2", lambda p: (p / "NOTICE.jinja").write_text("hi\n"))
+    head = git(project, "rev-parse", "HEAD")
+    pristine = git(project, "rev-parse", "modelplate/pristine")
+    before = runtime_files(project)
+    version = shipped_version()
+
+    for dry_run in ([], ["--dry-run"]):
+        command = ["update", str(project), "--template", str(template_repo), *dry_run]
+        assert main(command) == 1
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        lines = captured.err.splitlines()
+        assert "--replace-runtime" in lines[0]
+        assert lines[1:] == [
+            f"  {RUNTIME}/__init__.py: edited since modelplate vendored it (runtime {version})",
+            f"  {RUNTIME}/mine.py: added since modelplate vendored it (runtime {version})",
+        ]
+    assert git(project, "rev-parse", "HEAD") == head
+    assert git(project, "rev-parse", "modelplate/pristine") == pristine
+    assert git(project, "status", "--porcelain") == ""
+    assert runtime_files(project) == before
+    assert not (project / "NOTICE").exists()
+
+
+def test_replace_runtime_discards_the_edits_and_says_so(
+    tmp_path, template_repo, runtimes, capsys
+):
+    v1, v2 = runtimes
+    project = tmp_path / "churn-predictor"
+    modelplate.generate(CHURN, project, template=template_repo, runtime=v1)
+    # The owners' tweak sits next to the line v2 changes: a merge would conflict.
+    edit_the_runtime(project)
+    (project / RUNTIME / "retired.py").unlink()
+    commit_all(project, "owner deletes a runtime file")
+
+    with pytest.raises(modelplate.UpdateError, match="3 file"):
+        modelplate.update(project, template=template_repo, runtime=v2)
+    result = modelplate.update(
+        project, template=template_repo, runtime=v2, replace_runtime=True
+    )
+
+    assert sorted((e.path, e.kind) for e in result.runtime_replaced) == [
+        (f"{RUNTIME}/__init__.py", "edited"),
+        (f"{RUNTIME}/mine.py", "added"),
+        (f"{RUNTIME}/retired.py", "deleted"),
+    ]
+    assert result.conflicts == []
+    expected = tmp_path / "expected"
+    vendor_runtime(expected, "churn_predictor", v2)
+    assert runtime_files(project) == runtime_files(expected)
+    assert git(project, "status", "--porcelain") == ""
+    assert tracked_runtime(project, "HEAD") == tracked_runtime(project, result.pristine)
+
+
+def test_replace_runtime_says_what_it_replaced(project, template_repo, capsys):
+    edit_the_runtime(project)
+    head = git(project, "rev-parse", "HEAD")
+    command = ["update", str(project), "--template", str(template_repo)]
+    assert main([*command, "--replace-runtime", "--dry-run"]) == 0
+    dry = capsys.readouterr()
+    assert "-# the owners' tweak" in dry.out
+    assert f"  would replace {RUNTIME}/mine.py (added since" in dry.err
+    assert git(project, "rev-parse", "HEAD") == head
+
+    # Nothing else to update: the edited runtime is still put back.
+    assert main([*command, "--replace-runtime"]) == 0
+
+    out = capsys.readouterr().out
+    version = shipped_version()
+    assert (
+        f"  replaced {RUNTIME}/__init__.py (edited since modelplate vendored it "
+        f"(runtime {version}))" in out
+    )
+    assert f"  replaced {RUNTIME}/mine.py (added since" in out
+    assert not (project / RUNTIME / "mine.py").exists()
+    assert "the owners' tweak" not in (project / RUNTIME / "__init__.py").read_text()
+    assert git(project, "status", "--porcelain") == ""
+    assert main(command) == 0
+    assert "already up to date" in capsys.readouterr().out
+
+
+def test_a_dry_run_shows_the_runtime_change_and_touches_nothing(
+    tmp_path, template_repo, runtimes, capsys
+):
+    v1, v2 = runtimes
+    project = tmp_path / "churn-predictor"
+    modelplate.generate(CHURN, project, template=template_repo, runtime=v1)
+    edit_the_runtime(project)
+    head = git(project, "rev-parse", "HEAD")
+    before = runtime_files(project)
+
+    result = modelplate.update(
+        project, template=template_repo, runtime=v2, dry_run=True, replace_runtime=True
+    )
+
+    assert (result.runtime_before, result.runtime_after) == ("1.0.0-v1", "1.0.0-v2")
+    assert [e.kind for e in result.runtime_replaced] == ["edited", "added"]
+    assert result.conflicts == []
+    assert f"+++ b/{RUNTIME}/added.py" in result.diff
+    assert f"--- a/{RUNTIME}/retired.py" in result.diff
+    assert f"--- a/{RUNTIME}/mine.py" in result.diff
+    assert "-# the owners' tweak" in result.diff
+    assert git(project, "rev-parse", "HEAD") == head
+    assert runtime_files(project) == before
+
+
+def test_a_deleted_runtime_folder_is_an_edit_too(project, template_repo):
+    vendored = sorted(runtime_files(project))
+    shutil.rmtree(project / RUNTIME)
+    commit_all(project, "owners drop the runtime")
+
+    with pytest.raises(modelplate.UpdateError) as refused:
+        modelplate.update(project, template=template_repo)
+
+    assert sorted(
+        (c.path, c.reason.split()[0]) for c in refused.value.conflicts
+    ) == sorted((f"{RUNTIME}/{name}", "deleted") for name in vendored)
+    modelplate.update(project, template=template_repo, replace_runtime=True)
+    assert sorted(runtime_files(project)) == vendored
+    assert git(project, "status", "--porcelain") == ""
