@@ -15,7 +15,11 @@ COLUMNS = ("a", "b", "c")
 @pytest.fixture
 def frame() -> pd.DataFrame:
     return pd.DataFrame(
-        {"a": [1.0, 2.0], "b": pd.array([True, False], dtype="boolean"), "c": [3.0, 4.0]},
+        {
+            "a": [1.0, 2.0],
+            "b": pd.array([True, False], dtype="boolean"),
+            "c": [3.0, 4.0],
+        },
         index=[10, 11],
     )
 
