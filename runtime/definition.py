@@ -1,4 +1,4 @@
-"""What a service is, as data: the interface between the runtime and a service's package.
+"""What a service is, as data: the interface between the runtime and its package.
 
 A generated package describes its service with these objects (its ``contracts.py``
 builds the ``Contract``, ``features.py`` the ``Features``, ``decisions.py`` the

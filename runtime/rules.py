@@ -1,8 +1,9 @@
 """How each rule of the contract is checked: on one value, and on a whole column.
 
-``contract`` reports the violations of a service's declared fields; this module holds the
-checks themselves, written twice on purpose: once for a single JSON value (fast
-for one HTTP record) and once vectorized over a pandas column (fast for a batch).
+``contract`` reports the violations of a service's declared fields; this module
+holds the checks themselves, written twice on purpose: once for a single JSON
+value (fast for one HTTP record) and once vectorized over a pandas column (fast
+for a batch).
 Both produce the same rule names and the same messages, and the contract tests
 run every case through both.
 """
