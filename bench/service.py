@@ -91,10 +91,10 @@ def best(run, repeat):
 
 artifact = load_artifact(sys.argv[1])
 as_of = pd.Timestamp("2026-01-01")
-sample = read_frame("data/sample.csv").drop(columns=["churned"])
+sample = read_frame("data/sample.csv", CONTRACT).drop(columns=["churned"])
 out = {}
 if sys.argv[2] == "one-row":
-    data = read_frame("data/sample.csv", fields=TRAINING_FIELDS)
+    data = read_frame("data/sample.csv", CONTRACT, TRAINING_FIELDS)
     model = train(data, as_of=as_of, trained_at="bench").model
     valid = validate_frame(sample.head(1), CONTRACT)[0]
     table = build_features(
