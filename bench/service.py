@@ -75,10 +75,12 @@ import json, resource, sys, time
 import numpy as np
 import pandas as pd
 from churn_predictor.artifact import load_artifact, predict
-from churn_predictor.contracts import validate_frame
-from churn_predictor.features import assemble, derive_features, impute
-from churn_predictor.io import read_frame
-from churn_predictor.serialization import to_matrix
+from churn_predictor.contracts import CONTRACT
+from churn_predictor.features import FEATURES
+from churn_predictor.runtime.contract import validate_frame
+from churn_predictor.runtime.features import build_features
+from churn_predictor.runtime.io import read_frame
+from churn_predictor.runtime.serialization import to_matrix
 from churn_predictor.training import TRAINING_FIELDS, train
 
 def best(run, repeat):
@@ -89,25 +91,27 @@ def best(run, repeat):
 
 artifact = load_artifact(sys.argv[1])
 as_of = pd.Timestamp("2026-01-01")
-sample = read_frame("data/sample.csv").drop(columns=["churned"])
+sample = read_frame("data/sample.csv", CONTRACT).drop(columns=["churned"])
 out = {}
 if sys.argv[2] == "one-row":
-    data = read_frame("data/sample.csv", fields=TRAINING_FIELDS)
+    data = read_frame("data/sample.csv", CONTRACT, TRAINING_FIELDS)
     model = train(data, as_of=as_of, trained_at="bench").model
-    valid = validate_frame(sample.head(1))[0]
-    inputs = impute(valid, artifact.imputation)
-    table = assemble(inputs, derive_features(inputs, valid, as_of))
+    valid = validate_frame(sample.head(1), CONTRACT)[0]
+    table = build_features(
+        valid, as_of, artifact.imputation, FEATURES, CONTRACT.fields
+    )
     row = to_matrix(table, artifact.columns)
     out["sklearn_us"] = best(lambda: model.predict_proba(row), 2000) * 1e6
     out["onnx_us"] = best(lambda: predict(artifact.model, row), 2000) * 1e6
 else:
     rows = int(sys.argv[2])
     frame = sample.sample(rows, replace=True, random_state=0).reset_index(drop=True)
-    start = time.perf_counter(); valid, rejects = validate_frame(frame)
+    start = time.perf_counter(); valid, rejects = validate_frame(frame, CONTRACT)
     out["contract_s"] = time.perf_counter() - start
     start = time.perf_counter()
-    inputs = impute(valid, artifact.imputation)
-    table = assemble(inputs, derive_features(inputs, valid, as_of))
+    table = build_features(
+        valid, as_of, artifact.imputation, FEATURES, CONTRACT.fields
+    )
     out["features_s"] = time.perf_counter() - start
     start = time.perf_counter(); matrix = to_matrix(table, artifact.columns)
     out["serialization_s"] = time.perf_counter() - start

@@ -32,6 +32,7 @@ RESERVED_NAMES = frozenset(
     | {"coalesce", "build_features", "derive_features", "assemble", "impute"}
     | {"Imputer", "Feature", "Field", "FIELDS", "MODEL_COLUMNS", "FEATURE_RANGES"}
     | {"ENCODINGS", "EXPRESSIONS", "CUSTOM", "Callable", "Mapping", "FeatureError"}
+    | {"FEATURES", "Features", "CONTRACT", "DECISIONS", "Decisions", "Rule"}
 )
 # Package names that would shadow what the generated service imports.
 TAKEN_PACKAGES = frozenset(sys.stdlib_module_names) | {

@@ -52,6 +52,10 @@ def test_the_churn_project_has_the_expected_files(churn_project):
         "runtime/serialization",
         "runtime/functions",
         "runtime/errors",
+        "runtime/features",
+        "runtime/record",
+        "runtime/decisions",
+        "runtime/pipeline",
     ):
         assert package + module + ".py" in files
     for name in (
