@@ -20,6 +20,8 @@ from modelplate.render import template_dir
 ROOT = Path(__file__).resolve().parent.parent
 CHURN = ROOT / "examples" / "churn.yaml"
 MINIMAL = ROOT / "examples" / "minimal.yaml"
+# Its min_metric is one the synthetic sample never reaches.
+LOAN_DEFAULT = ROOT / "examples" / "loan-default.yaml"
 
 
 def project_files(root: Path) -> dict[str, bytes]:
@@ -202,7 +204,8 @@ def test_the_generated_churn_suite_passes(churn_project, tmp_path, service_pytho
     assert " passed" in result.stdout
 
 
-VALID = sorted((ROOT / "tests" / "specs" / "valid").glob("*.yaml"))
+VALID_SPECS = ROOT / "tests" / "specs" / "valid"
+VALID = sorted(VALID_SPECS.glob("*.yaml"))
 
 
 def wide_spec_file(folder: Path) -> Path:
@@ -215,7 +218,9 @@ def wide_spec_file(folder: Path) -> Path:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "spec", [CHURN, MINIMAL, *VALID, "wide"], ids=lambda s: getattr(s, "stem", s)
+    "spec",
+    [CHURN, MINIMAL, LOAN_DEFAULT, *VALID, "wide"],
+    ids=lambda s: getattr(s, "stem", s),
 )
 def test_the_generated_project_is_black_and_ruff_clean(tmp_path, spec):
     """Emitted code must be formatted as black would (no formatting pass ran on it)."""
@@ -239,12 +244,36 @@ def test_the_generated_project_is_black_and_ruff_clean(tmp_path, spec):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("spec", VALID, ids=lambda s: s.stem)
+@pytest.mark.parametrize("spec", [LOAN_DEFAULT, *VALID], ids=lambda s: s.stem)
 def test_the_generated_suite_passes_for_other_specs(tmp_path, spec, service_python):
     project = tmp_path / "project"
     modelplate.generate(spec, project)
     result = run_generated_suite(service_python, project)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "spec, bar",
+    [
+        (LOAN_DEFAULT, "min_metric 0.95"),
+        (VALID_SPECS / "unreachable-error-bar.yaml", "max_metric 0.001"),
+    ],
+    ids=["loan-default", "unreachable-error-bar"],
+)
+def test_training_on_the_sample_refuses_a_bar_it_cannot_reach(
+    tmp_path, spec, bar, service_python
+):
+    """The generated suite passes for these specs (above) although `train` on the
+    sample, as a user runs it, refuses to write a model."""
+    project, artifact = tmp_path / "project", tmp_path / "model"
+    modelplate.generate(spec, project)
+    package = modelplate.load_spec(spec).package
+    argv = ["-m", package, "train", "--artifact", str(artifact)]
+    result = run_generated(service_python, project, *argv)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert bar in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    assert not artifact.exists()
 
 
 @pytest.mark.parametrize("spec", [CHURN, MINIMAL])
