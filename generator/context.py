@@ -12,6 +12,7 @@ import json
 
 from . import schema as S
 from .checks import CheckedSpec
+from .layers import import_layers
 from .literals import py_literal, strip_outer_parentheses
 from .sample import sample_rows, synthesize
 from .spec import FieldSpec, Spec
@@ -308,6 +309,7 @@ def build_context(
             "ci": team.ci,
         },
         "spec_text": spec.text,
+        "layers": import_layers(spec.package),
         "contract_hash": contract_hash(spec),
         "inputs": [_field(f) for f in spec.inputs.values()],
         "unknown_fields": spec.unknown_fields,

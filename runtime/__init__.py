@@ -15,4 +15,16 @@ package is relative, so the same files work here and vendored.
 
 __version__ = "1.0.0"
 
-__all__ = ["__version__"]
+# The runtime's import layers, top to bottom: a module imports only from layers below
+# its own ("a : b" are siblings that may import each other). Each generated
+# pyproject.toml declares them for import-linter; modelplate's tests hold every module
+# of the runtime to them.
+LAYERS = (
+    "pipeline",
+    "record : io",
+    "contract : features : decisions : drift : telemetry",
+    "rules : serialization : statistics : functions",
+    "definition : errors",
+)
+
+__all__ = ["LAYERS", "__version__"]

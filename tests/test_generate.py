@@ -287,3 +287,34 @@ def test_the_template_emits_black_formatted_code(tmp_path, monkeypatch, spec):
 
     monkeypatch.setattr(black, "format_file_contents", refuse)
     modelplate.generate(spec, tmp_path / "out")
+
+
+@pytest.mark.parametrize("spec", [CHURN, MINIMAL], ids=["churn", "minimal"])
+def test_every_generated_module_is_named_in_the_import_layers(tmp_path, spec):
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+
+    project = tmp_path / "project"
+    modelplate.generate(spec, project)
+    config = tomllib.loads((project / "pyproject.toml").read_text())
+    contracts = config["tool"]["importlinter"]["contracts"]
+    named = {
+        name.strip().strip("()")
+        for contract in contracts
+        if contract["type"] == "layers"
+        for layer in contract["layers"]
+        for name in layer.split(":")
+    }
+    (package,) = (project / "src").iterdir()
+    modules = set()
+    for path in package.rglob("*.py"):
+        parts = path.relative_to(project / "src").with_suffix("").parts
+        if parts[-1] == "__init__":
+            continue
+        # A sub-package is named as a whole in the service's layers (custom/);
+        # the runtime's modules one by one.
+        depth = 3 if parts[1] == "runtime" else 2
+        modules.add(".".join(parts[:depth]))
+    assert modules <= named, sorted(modules - named)

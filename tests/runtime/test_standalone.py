@@ -46,3 +46,29 @@ def test_the_runtime_says_its_version():
 def test_a_runtime_module_says_in_its_first_line_who_owns_it(name):
     source = resources.files("modelplate.runtime").joinpath(name).read_text()
     assert source.startswith("# modelplate runtime, vendored: `modelplate update`")
+
+
+def _layer_of() -> dict[str, int]:
+    from modelplate.runtime import LAYERS
+
+    return {
+        name.strip(): depth
+        for depth, layer in enumerate(LAYERS)
+        for name in layer.replace("|", ":").split(":")
+    }
+
+
+def test_every_runtime_module_has_a_layer():
+    modules = {name.removesuffix(".py") for name in MODULES} - {"__init__"}
+    assert modules == set(_layer_of())
+
+
+@pytest.mark.parametrize("name", [m for m in MODULES if m != "__init__.py"])
+def test_a_runtime_module_imports_only_from_layers_below_its_own(name):
+    layer_of = _layer_of()
+    own = layer_of[name.removesuffix(".py")]
+    source = resources.files("modelplate.runtime").joinpath(name).read_text()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
+            imported = node.module.split(".")[0]
+            assert layer_of[imported] >= own, f"{name} imports {imported} from above"
