@@ -189,7 +189,8 @@ def audit_repository(
         _ranges(repo),
         # The model may read the column order from features, but never compute features.
         _owned(repo, 3, "model", "model", not_importing=("build_features", "Imputer")),
-        _owned(repo, 4, "serialization", "serialization"),
+        # The serialization guard is the runtime's, vendored into the package.
+        _owned(repo, 4, "runtime/serialization", "serialization"),
         _optional(repo, 5, "decisions", "decisions", "decisions"),
         _optional(repo, 6, "precompute", "precompute", "precompute"),
         _owned(repo, 7, "service", "service"),
