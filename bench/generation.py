@@ -9,15 +9,18 @@ same template with the same answers, timed in alternating blocks in the same run
   The answers (`ctx`, the render context modelplate computes from the spec, plus
   `spec_name` and `modelplate_version`) go in a data file: `--data ctx=JSON` cannot
   carry them, the reference context is about 190 KB and one argument may hold 128 KB.
-  The context is computed before timing, so the baseline is copier's render alone.
+  The context is computed before timing, so the baseline is copier's render (and its
+  PyYAML read of the data file: 0.08 s for the reference, 1.85 s for 500 columns).
 - update: `copier update --data-file NEW_ANSWERS --defaults --conflict inline ...` on a
   project copied from the same template at a tagged commit. copier replays the old
   render from the answers file, so the baseline uses a scratch copy of the template in
   a git repository where `ctx` is recorded (without `when: false`); the template files
   are the bundled ones. copier leaves the merge uncommitted; modelplate commits it.
 
-Untimed: writing the specs and answers, generating the project each update starts
-from, and one warm-up run of each command.
+`new` replaces the same output folder every run (`--force`), with the compiled-template
+cache filled by the warm-up run, and once more with an empty cache every run (a user's
+first `new` after installing). Untimed: writing the specs and answers, generating the
+project each update starts from, and one warm-up run of each command.
 """
 
 from __future__ import annotations
