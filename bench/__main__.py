@@ -1,7 +1,8 @@
 """Run the benchmarks: `python -m bench [section ...]` from the project root.
 
 Every figure is printed with its goal and a baseline measured in the same run (or, where a
-baseline cannot run here, the published figure it is compared against, marked as such).
+baseline cannot run here, the published figure it is compared against, marked as such);
+a median is followed by the [lowest-highest] of the runs behind it.
 """
 
 from __future__ import annotations
@@ -28,14 +29,24 @@ def report(
     baseline: float | None = None,
     baseline_name: str = "",
     lower_is_better: bool = True,
+    spread: tuple[float, float] | None = None,
+    baseline_spread: tuple[float, float] | None = None,
 ) -> None:
+    """Print one figure; `spread` is the (lowest, highest) of the runs behind a median."""
     verdict = ""
     if goal is not None:
         ok = value <= goal if lower_is_better else value >= goal
         verdict = f"{'meets' if ok else 'MISSES'} goal {'<=' if lower_is_better else '>='} {goal:g} {unit}"
-    base = f"{baseline:.3f} {unit} ({baseline_name})" if baseline is not None else ""
-    rows.append((name, f"{value:.3f} {unit}", verdict, base, ""))
-    print(f"{name:<48} {value:>9.3f} {unit:<5} {verdict:<28} {base}", flush=True)
+    base = ""
+    if baseline is not None:
+        base = f"{baseline:.3f} {unit}{_range(baseline_spread)} ({baseline_name})"
+    shown = f"{value:.3f} {unit}{_range(spread)}"
+    rows.append((name, shown, verdict, base, ""))
+    print(f"{name:<48} {shown:>26} {verdict:<28} {base}", flush=True)
+
+
+def _range(spread: tuple[float, float] | None) -> str:
+    return f" [{spread[0]:.3f}-{spread[1]:.3f}]" if spread else ""
 
 
 def main(argv: list[str]) -> int:

@@ -12,22 +12,20 @@ import ast
 import os
 import shutil
 import tempfile
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-import black
-import copier
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
+from .copying import copy_template
 from .errors import GenerationError, OutputError
 from .gitops import init_repository
 from .vendor import vendor_runtime
 
 ANSWERS_FILE = ".copier-answers.yml"
 _LEFTOVERS = ("{{", "}}", "{%", "%}", "[[ ", " ]]")
-_BLACK_MODE = black.Mode(line_length=88, target_versions={black.TargetVersion.PY310})
+_LINE_LENGTH = 88
 
 
 def template_dir() -> Path:
@@ -56,20 +54,7 @@ def render_tree(
 ) -> list[str]:
     """Render with copier into `destination` (which must not exist), format it, and
     vendor the runtime (the installed one, or the folder `runtime`) beside it."""
-    with warnings.catch_warnings():
-        # copier warns about a dirty or untagged template checkout; irrelevant for a
-        # render from a plain folder and noise for users.
-        warnings.simplefilter("ignore")
-        copier.run_copy(
-            str(template),
-            str(destination),
-            data={"ctx": context, **data},
-            defaults=True,
-            overwrite=True,
-            quiet=True,
-            unsafe=False,
-            skip_tasks=True,
-        )
+    copy_template(template, destination, {"ctx": context, **data})
     _write_custom_features(template, destination, context)
     files = sorted(
         str(p.relative_to(destination)).replace(os.sep, "/")
@@ -124,10 +109,16 @@ def _format(path: Path) -> None:
     go through black (the tool's tests run `black --check` on generated projects).
     """
     source = path.read_text(encoding="utf-8")
-    if all(len(line) <= _BLACK_MODE.line_length for line in source.splitlines()):
+    if all(len(line) <= _LINE_LENGTH for line in source.splitlines()):
         return
+    # Imported here: black takes 0.15 s to import and most renders never need it.
+    import black
+
+    mode = black.Mode(
+        line_length=_LINE_LENGTH, target_versions={black.TargetVersion.PY310}
+    )
     try:
-        formatted = black.format_file_contents(source, fast=True, mode=_BLACK_MODE)
+        formatted = black.format_file_contents(source, fast=True, mode=mode)
     except black.NothingChanged:
         return
     except black.InvalidInput as exc:
