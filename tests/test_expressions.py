@@ -384,3 +384,18 @@ def test_not_of_a_boolean_constant_compiles_to_a_boolean(churn_scope):
     compiled = eval(analysis.source, env)  # noqa: S307 - our own compiled source
     expected = evaluate("(tenure_months < 6) == (not True)", {"tenure_months": 10})
     assert bool(compiled.iloc[0]) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["not (0 < 1)", "not (1 < 0 and 2 > 1)", "not (1 < 0 or 0 < 1)"]
+)
+def test_not_of_a_comparison_of_constants_is_a_boolean(churn_scope, text):
+    """`~(0 < 1)` is -2 in Python, which is true: the fuzzing found it."""
+    import numpy as np
+
+    analysis = ok(f"(tenure_months < 6) == ({text})", churn_scope)
+    env = {"__builtins__": {}, "np": np}
+    env["inputs"] = env["raw"] = {"tenure_months": np.array([10.0])}
+    compiled = eval(analysis.source, env)  # noqa: S307 - our own compiled source
+    expected = evaluate(f"(tenure_months < 6) == ({text})", {"tenure_months": 10})
+    assert bool(np.asarray(compiled)[0]) == expected

@@ -116,8 +116,9 @@ class OperatorRules(Walker):
         for value, (typed, _) in zip(node.values, parts, strict=True):
             self.need(value, typed, BOOLEAN, f"each side of '{word}'")
         nullable = any(t.nullable for t, _ in parts)
+        constant = all(t.constant for t, _ in parts)
         return (
-            Typed(BOOLEAN, BOOL, nullable),
+            Typed(BOOLEAN, BOOL, nullable, constant),
             "(" + f" {symbol} ".join(s for _, s in parts) + ")",
         )
 
@@ -138,7 +139,9 @@ class OperatorRules(Walker):
             pieces.append(f"({left_src} {symbol} {right_src})")
         # A comparison with null is false, like numpy's NaN comparisons: never null itself.
         source = pieces[0] if len(pieces) == 1 else "(" + " & ".join(pieces) + ")"
-        return Typed(BOOLEAN, BOOL), source
+        # Of constants only, it is a Python bool: `not` must negate it as one.
+        constant = all(typed.constant for typed, _ in visited)
+        return Typed(BOOLEAN, BOOL, False, constant), source
 
     def comparable(
         self, left_node, left: Typed, right_node, right: Typed, symbol: str
