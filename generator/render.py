@@ -72,13 +72,22 @@ def render_tree(
 
 
 def _write_custom_features(template: Path, destination: Path, context: dict) -> None:
-    """One stub module per custom feature, for the owners to fill in.
+    """The owners' files: extra routes, and one stub module per custom feature.
 
     Copier renders one file per template file; a feature list of any length needs one
     file each, so these are rendered here from `custom_feature.py.jinja`, in the same
     sandbox copier uses. They are owned files: `update` never changes them.
     """
     custom = [f for f in context["features"] if f["kind"] == "custom"]
+    folder = destination / "src" / context["project"]["package"] / "custom"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "__init__.py").write_text(
+        '"""Code the owners write by hand; modelplate creates each file once."""\n',
+        encoding="utf-8",
+    )
+    routes = template / "custom_routes.py"
+    if routes.is_file():
+        (folder / "routes.py").write_bytes(routes.read_bytes())
     stub = template / "custom_feature.py.jinja"
     if not custom or not stub.is_file():
         return
@@ -90,12 +99,6 @@ def _write_custom_features(template: Path, destination: Path, context: dict) -> 
         undefined=StrictUndefined,
     )
     source = environment.from_string(stub.read_text(encoding="utf-8"))
-    folder = destination / "src" / context["project"]["package"] / "custom"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "__init__.py").write_text(
-        '"""Features the owners write by hand; modelplate creates each file once."""\n',
-        encoding="utf-8",
-    )
     for feature in custom:
         text = source.render(ctx=context, feature=feature)
         (folder / f"{feature['name']}.py").write_text(text, encoding="utf-8")
