@@ -58,8 +58,17 @@ def test_the_churn_project_has_the_expected_files(churn_project):
         "runtime/record",
         "runtime/decisions",
         "runtime/pipeline",
+        "monitoring",
+        "runtime/monitoring",
+        "runtime/performance",
+        "runtime/report",
+        "runtime/recent",
+        "runtime/sizing",
     ):
         assert package + module + ".py" in files
+    # Moved to the runtime: the owner's package keeps only monitoring's settings.
+    for module in ("performance", "report", "recent", "sizing"):
+        assert package + module + ".py" not in files
     for name in (
         "pyproject.toml",
         "README.md",

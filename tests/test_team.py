@@ -173,7 +173,7 @@ def test_audit_finds_a_lesson_module_in_the_vendored_runtime(generated, tmp_path
     copy = tmp_path / "copy"
     shutil.copytree(generated, copy)
     package = copy / "src" / "churn_predictor"
-    (package / "sizing.py").rename(package / "runtime" / "sizing.py")
+    assert not (package / "sizing.py").exists()
     # The runtime's tests are modelplate's: the repository need not carry them.
     (copy / "tests" / "test_sizing.py").unlink()
     lesson = modelplate.audit(copy).lessons[8]

@@ -1,0 +1,205 @@
+# modelplate runtime, vendored: `modelplate update` replaces it and reports edits.
+"""Drift of live data against the training data: per input, feature and prediction.
+
+``drift_report`` judges a batch (``monitor --current``); ``RollingDrift`` keeps a
+service's most recent records (``Drift.window`` of them) and judges those. Both
+look at the same three groups the reference statistics describe: the validated
+inputs before imputation (a rising null rate is visible), the model's input
+features and the model's output. Pure: the caller reads the files and the clock,
+and passes the service's scoring (``pipeline.Scorer``) and drift settings in.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+import pandas as pd
+
+from .contract import validate_frame
+from .definition import Contract, Drift
+from .drift import STATUSES, ColumnDrift, column_drift
+from .errors import MonitoringError
+from .features import build_features
+from .pipeline import Scorer, Trained
+from .serialization import to_matrix
+
+__all__ = [
+    "GROUPS",
+    "DriftReport",
+    "Reference",
+    "RollingDrift",
+    "drift_report",
+    "judge",
+    "monitored",
+    "observed",
+]
+
+GROUPS = ("inputs", "features", "output")
+
+
+class Reference(Trained, Protocol):
+    """A loaded artifact: what scoring reads, and the reference statistics stored in
+    its ``metadata["statistics"]`` at training."""
+
+    metadata: Mapping[str, object]
+
+
+@dataclass(frozen=True)
+class DriftReport:
+    """Every column's drift, worst first, with the rows it was measured on."""
+
+    columns: list[ColumnDrift]
+    rows: int
+    rejected: int = 0
+    method: str = "psi"
+    warn: float = 0.1
+    alert: float = 0.25
+
+    @property
+    def status(self) -> str:
+        """The worst column's status: "ok", "warn" or "alert"."""
+        worst = max((STATUSES.index(c.status) for c in self.columns), default=0)
+        return STATUSES[worst]
+
+    def drifted(self) -> list[ColumnDrift]:
+        return [column for column in self.columns if column.status != "ok"]
+
+    def to_json(self) -> dict:
+        return {
+            "status": self.status,
+            "rows": self.rows,
+            "rejected": self.rejected,
+            "method": self.method,
+            "warn": self.warn,
+            "alert": self.alert,
+            "columns": [column.to_json() for column in self.columns],
+        }
+
+
+def monitored(
+    contract: Contract,
+    valid: pd.DataFrame,
+    features: pd.DataFrame,
+    output: pd.DataFrame,
+) -> dict[str, pd.DataFrame]:
+    """The three monitored groups of scored rows, from what scoring computed.
+
+    Inputs that identify a record are unique per row (their "drift" means nothing)
+    and are left out, as are inputs an online request does not carry (read only by
+    precomputed features): their drift is the batch's to measure.
+    """
+    names = [f.name for f in contract.fields if f.role != "id"]
+    inputs = valid[[name for name in names if name in valid.columns]]
+    return {"inputs": inputs, "features": features, "output": output}
+
+
+def observed(
+    scorer: Scorer, valid: pd.DataFrame, artifact: Trained, as_of: pd.Timestamp
+) -> dict[str, pd.DataFrame]:
+    """The three monitored groups of checked rows, as training described them."""
+    contract = scorer.contract
+    features = build_features(
+        valid, as_of, artifact.imputation, scorer.features, contract.fields
+    )
+    if len(valid):
+        matrix = to_matrix(features, artifact.columns)
+        # For multiclass the label, as training described the output.
+        output = scorer.model_outputs(artifact, matrix)[scorer.output]
+    else:  # scikit-learn refuses an empty matrix
+        output = []
+    frame = pd.DataFrame({scorer.output: output}, index=valid.index)
+    return monitored(contract, valid, features, frame)
+
+
+def judge(
+    groups: Mapping[str, pd.DataFrame],
+    reference: Mapping[str, dict],
+    drift: Drift,
+) -> list[ColumnDrift]:
+    """Each described column's drift, worst first."""
+    thresholds = {"method": drift.method, "warn": drift.warn, "alert": drift.alert}
+    results = []
+    for group in GROUPS:
+        described = reference.get(group)
+        if described is None:
+            raise MonitoringError(
+                f"the artifact has no reference statistics for {group}; retrain "
+                "the model with this version of the code"
+            )
+        current = groups[group]
+        for name, stats in described.items():
+            # Batch data always has every column (the contract rejects a row
+            # without one); online requests lack the inputs that are looked up.
+            if name in current.columns:
+                histogram = stats["histogram"]
+                results.append(
+                    column_drift(group, name, histogram, current[name], **thresholds)
+                )
+    return sorted(results, key=lambda c: (-STATUSES.index(c.status), -c.value))
+
+
+def _report(columns: list[ColumnDrift], rows: int, rejected: int, drift: Drift):
+    return DriftReport(columns, rows, rejected, drift.method, drift.warn, drift.alert)
+
+
+def drift_report(
+    scorer: Scorer,
+    frame: pd.DataFrame,
+    artifact: Reference,
+    as_of: pd.Timestamp,
+    drift: Drift,
+) -> DriftReport:
+    """Drift of a batch of raw records (rows the contract rejects are only counted)."""
+    valid, rejects = validate_frame(frame, scorer.contract)
+    if valid.empty:
+        raise MonitoringError(
+            f"none of the {len(frame)} rows pass the contract: there is nothing to "
+            "compare with the training data"
+        )
+    groups = observed(scorer, valid, artifact, as_of)
+    columns = judge(groups, artifact.metadata["statistics"], drift)
+    return _report(columns, len(valid), len(rejects), drift)
+
+
+class RollingDrift:
+    """The last ``window`` records (default ``drift.window``), judged against the
+    training data.
+
+    ``add`` is cheap (it keeps references to the frames it is given); the work is
+    done in ``report``, which a service calls when it is asked (a metrics
+    scrape), not on every request.
+    """
+
+    def __init__(
+        self, artifact: Reference, drift: Drift, window: int | None = None
+    ) -> None:
+        self.artifact = artifact
+        self.drift = drift
+        self.window = drift.window if window is None else window
+        self._chunks: deque[dict[str, pd.DataFrame]] = deque()
+        self.rows = 0
+
+    def add(self, groups: Mapping[str, pd.DataFrame]) -> None:
+        """Remember the groups of ``observed`` for some records; forget the oldest."""
+        self._chunks.append({group: groups[group] for group in GROUPS})
+        self.rows += len(groups["inputs"])
+        while self.rows - len(self._chunks[0]["inputs"]) >= self.window:
+            self.rows -= len(self._chunks.popleft()["inputs"])
+
+    @property
+    def full(self) -> bool:
+        """Whether the window holds ``window`` records (earlier reports are noisier)."""
+        return self.rows >= self.window
+
+    def report(self) -> DriftReport:
+        if not self.rows:
+            raise MonitoringError("no records in the drift window yet")
+        groups = {
+            group: pd.concat([chunk[group] for chunk in self._chunks]).tail(self.window)
+            for group in GROUPS
+        }
+        columns = judge(groups, self.artifact.metadata["statistics"], self.drift)
+        return _report(columns, len(groups["inputs"]), 0, self.drift)
