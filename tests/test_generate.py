@@ -58,8 +58,13 @@ def test_the_churn_project_has_the_expected_files(churn_project):
         "runtime/record",
         "runtime/decisions",
         "runtime/pipeline",
+        "runtime/artifact",
+        "runtime/model",
+        "runtime/training",
     ):
         assert package + module + ".py" in files
+    for module in ("artifact", "training"):  # moved to the runtime
+        assert package + module + ".py" not in files
     for name in (
         "pyproject.toml",
         "README.md",

@@ -98,7 +98,7 @@ def test_a_generated_project_has_the_service_modules(tmp_path):
     project = Path(tmp_path) / "p"
     modelplate.generate(CHURN, project)
     package = project / "src" / "churn_predictor"
-    for module in ("artifact", "service", "openapi", "telemetry", "distributed"):
+    for module in ("service", "openapi", "runtime/telemetry", "distributed"):
         assert (package / f"{module}.py").is_file(), module
     assert "model.onnx" in (project / "README.md").read_text()
     dockerfile = (project / "Dockerfile").read_text()
