@@ -74,14 +74,15 @@ STAGES = """
 import json, resource, sys, time
 import numpy as np
 import pandas as pd
-from churn_predictor.artifact import load_artifact, predict
 from churn_predictor.contracts import CONTRACT
 from churn_predictor.features import FEATURES
+from churn_predictor.model import MODEL
+from churn_predictor.pipeline import SCORER, load_artifact
 from churn_predictor.runtime.contract import validate_frame
 from churn_predictor.runtime.features import build_features
 from churn_predictor.runtime.io import read_frame
 from churn_predictor.runtime.serialization import to_matrix
-from churn_predictor.training import TRAINING_FIELDS, train
+from churn_predictor.runtime.training import train, training_fields
 
 def best(run, repeat):
     times = []
@@ -94,15 +95,15 @@ as_of = pd.Timestamp("2026-01-01")
 sample = read_frame("data/sample.csv", CONTRACT).drop(columns=["churned"])
 out = {}
 if sys.argv[2] == "one-row":
-    data = read_frame("data/sample.csv", CONTRACT, TRAINING_FIELDS)
-    model = train(data, as_of=as_of, trained_at="bench").model
+    data = read_frame("data/sample.csv", CONTRACT, training_fields(CONTRACT, MODEL))
+    model = train(data, CONTRACT, FEATURES, MODEL, as_of=as_of, trained_at="bench").model
     valid = validate_frame(sample.head(1), CONTRACT)[0]
     table = build_features(
         valid, as_of, artifact.imputation, FEATURES, CONTRACT.fields
     )
     row = to_matrix(table, artifact.columns)
     out["sklearn_us"] = best(lambda: model.predict_proba(row), 2000) * 1e6
-    out["onnx_us"] = best(lambda: predict(artifact.model, row), 2000) * 1e6
+    out["onnx_us"] = best(lambda: SCORER.predict(artifact.model, row), 2000) * 1e6
 else:
     rows = int(sys.argv[2])
     frame = sample.sample(rows, replace=True, random_state=0).reset_index(drop=True)
@@ -115,7 +116,7 @@ else:
     out["features_s"] = time.perf_counter() - start
     start = time.perf_counter(); matrix = to_matrix(table, artifact.columns)
     out["serialization_s"] = time.perf_counter() - start
-    start = time.perf_counter(); predict(artifact.model, matrix)
+    start = time.perf_counter(); SCORER.predict(artifact.model, matrix)
     out["predict_s"] = time.perf_counter() - start
     out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps(out))

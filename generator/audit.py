@@ -204,7 +204,7 @@ def audit_repository(
             5,
             "decisions",
             "decisions",
-            not_importing=("sklearn", "scipy", "train_model"),
+            not_importing=("sklearn", "scipy", "runtime.model", "runtime.training"),
         )
     answers = _load_yaml(root / ".copier-answers.yml")
     if isinstance(answers, dict):

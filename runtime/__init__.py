@@ -22,9 +22,9 @@ __version__ = "1.0.0"
 LAYERS = (
     "sizing : report",
     "monitoring : performance : recent",
-    "pipeline",
-    "record : io",
-    "contract : features : decisions : drift : telemetry",
+    "pipeline : training",
+    "record : io : model",
+    "contract : features : decisions : drift : telemetry : artifact",
     "rules : serialization : statistics : functions",
     "definition : errors",
 )

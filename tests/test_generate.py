@@ -64,10 +64,13 @@ def test_the_churn_project_has_the_expected_files(churn_project):
         "runtime/report",
         "runtime/recent",
         "runtime/sizing",
+        "runtime/artifact",
+        "runtime/model",
+        "runtime/training",
     ):
         assert package + module + ".py" in files
-    # Moved to the runtime: the owner's package keeps only monitoring's settings.
-    for module in ("performance", "report", "recent", "sizing"):
+    # Moved to the runtime: the owner's package keeps only their settings.
+    for module in ("performance", "report", "recent", "sizing", "artifact", "training"):
         assert package + module + ".py" not in files
     for name in (
         "pyproject.toml",

@@ -98,7 +98,7 @@ def test_a_generated_project_has_the_service_modules(tmp_path):
     project = Path(tmp_path) / "p"
     modelplate.generate(CHURN, project)
     package = project / "src" / "churn_predictor"
-    for module in ("artifact", "service", "openapi", "distributed"):
+    for module in ("service", "openapi", "distributed"):
         assert (package / f"{module}.py").is_file(), module
     for module in ("telemetry", "pipeline", "record", "contract"):
         assert (package / "runtime" / f"{module}.py").is_file(), module
