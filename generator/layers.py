@@ -19,14 +19,15 @@ __all__ = ["OWNER_LAYERS", "import_layers"]
 OWNER_LAYERS = (
     "__main__",
     "cli",
-    "service : distributed : sizing",
-    "report : performance : recent : openapi",
-    "training : monitoring : precompute",
+    "service : sizing",
+    "report : performance : recent",
+    "training : monitoring",
     "pipeline",
     "model : artifact",
     "decisions : features : settings",
     "custom",
     "contracts",
+    "precompute",
 )
 
 

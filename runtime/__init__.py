@@ -20,8 +20,9 @@ __version__ = "1.0.0"
 # pyproject.toml declares them for import-linter; modelplate's tests hold every module
 # of the runtime to them.
 LAYERS = (
+    "distributed",
     "pipeline",
-    "record : io",
+    "record : io : store : openapi",
     "contract : features : decisions : drift : telemetry",
     "rules : serialization : statistics : functions",
     "definition : errors",
