@@ -81,9 +81,11 @@ def location(request):
 
 @pytest.fixture(scope="module")
 def client():
-    # In-process and bounded: one worker thread, no dashboard.
+    # In-process and bounded: one worker thread. The scheduler's HTTP server takes
+    # a free port: with None it still binds 8787, and warns when a cluster of
+    # another test run holds it.
     bounds = {"processes": False, "n_workers": 1, "threads_per_worker": 1}
-    with LocalCluster(**bounds, dashboard_address=None) as cluster:
+    with LocalCluster(**bounds, dashboard_address=":0") as cluster:
         with Client(cluster) as client:
             yield client
 
