@@ -19,14 +19,13 @@ __all__ = ["OWNER_LAYERS", "import_layers"]
 OWNER_LAYERS = (
     "__main__",
     "cli",
-    "service : distributed : sizing",
-    "report : performance : recent : openapi",
-    "training : monitoring : precompute",
+    "service",
     "pipeline",
-    "model : artifact",
-    "decisions : features : settings",
+    "model : monitoring : settings",
+    "decisions : features",
     "custom",
     "contracts",
+    "precompute",
 )
 
 

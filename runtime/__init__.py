@@ -20,10 +20,10 @@ __version__ = "1.0.0"
 # pyproject.toml declares them for import-linter; modelplate's tests hold every module
 # of the runtime to them.
 LAYERS = (
-    "sizing : report",
+    "sizing : report : distributed",
     "monitoring : performance : recent",
     "pipeline : training",
-    "record : io : model",
+    "record : io : model : store : openapi",
     "contract : features : decisions : drift : telemetry : artifact",
     "rules : serialization : statistics : functions",
     "definition : errors",

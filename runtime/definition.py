@@ -38,6 +38,7 @@ __all__ = [
     "Resources",
     "Rule",
     "Service",
+    "request_fields",
 ]
 
 FIELD_TYPES = ("integer", "float", "boolean", "string", "category", "date", "datetime")
@@ -216,6 +217,15 @@ class Precompute:
     store: str
     # Fields only precomputed features read: a request does not carry them.
     offline_only: tuple[str, ...] = ()
+    # The columns the features produce (a one-hot feature: several), in order;
+    # default: one column per feature, named after it.
+    columns: tuple[str, ...] = ()
+    # The columns that are booleans (stored as 0/1, looked up as booleans again).
+    booleans: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.columns:
+            object.__setattr__(self, "columns", tuple(self.features))
 
 
 @dataclass(frozen=True)
@@ -272,12 +282,20 @@ class Service:
     def request_fields(self) -> tuple[Field, ...]:
         """What an HTTP request carries: every field but those only precomputed
         features read (they are looked up in the feature store instead)."""
-        if self.precompute is None:
-            return self.contract.fields
-        offline = set(self.precompute.offline_only)
-        return tuple(f for f in self.contract.fields if f.name not in offline)
+        return request_fields(self.contract, self.precompute)
 
     @property
     def env_prefix(self) -> str:
         """Prefix of the environment variables that override settings."""
         return f"{self.package.upper()}_"
+
+
+def request_fields(
+    contract: Contract, precompute: Precompute | None
+) -> tuple[Field, ...]:
+    """What an HTTP request carries: every field but those only precomputed
+    features read (they are looked up in the feature store instead)."""
+    if precompute is None:
+        return contract.fields
+    offline = set(precompute.offline_only)
+    return tuple(f for f in contract.fields if f.name not in offline)

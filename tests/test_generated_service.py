@@ -28,8 +28,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 import pandas as pd
 from churn_predictor.cli import main
-from churn_predictor.precompute import COLUMNS, ENTITY, FeatureStore
-from churn_predictor.service import create_app
+from churn_predictor.precompute import PRECOMPUTE
+from churn_predictor.service import create_app, feature_store
 from churn_predictor.settings import Settings
 
 artifact, examples = sys.argv[1], int(sys.argv[2])
@@ -38,8 +38,9 @@ assert main(["train", "--artifact", artifact]) == 0
 # drawn ids then reach the model instead of all getting 404.
 store = artifact + ".features.sqlite"
 ids = [f"C{number:06d}" for number in range(1_000_000)]
-table = pd.DataFrame({ENTITY: ids, **{column: 1.0 for column in COLUMNS}})
-FeatureStore(store).write(table, pd.Timestamp.now(tz="UTC").tz_convert(None))
+columns = {column: 1.0 for column in PRECOMPUTE.columns}
+table = pd.DataFrame({PRECOMPUTE.entity: ids, **columns})
+feature_store(store).write(table, pd.Timestamp.now(tz="UTC").tz_convert(None))
 app = create_app(Settings(artifact=artifact, max_batch_records=20, feature_store=store))
 calls, failures = {}, []
 with TestClient(app):  # runs the lifespan: the model is loaded and verified
@@ -98,9 +99,15 @@ def test_a_generated_project_has_the_service_modules(tmp_path):
     project = Path(tmp_path) / "p"
     modelplate.generate(CHURN, project)
     package = project / "src" / "churn_predictor"
-    for module in ("service", "openapi", "distributed"):
-        assert (package / f"{module}.py").is_file(), module
-    for module in ("telemetry", "pipeline", "record", "contract"):
+    assert (package / "service.py").is_file()
+    for module in (
+        "openapi",
+        "telemetry",
+        "distributed",
+        "store",
+        "pipeline",
+        "record",
+    ):
         assert (package / "runtime" / f"{module}.py").is_file(), module
     assert "model.onnx" in (project / "README.md").read_text()
     dockerfile = (project / "Dockerfile").read_text()

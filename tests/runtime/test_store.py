@@ -1,0 +1,170 @@
+"""The feature store: batch compute, lookups by entity, staleness, identity."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from modelplate.runtime.contract import validate_frame
+from modelplate.runtime.definition import Contract, Features, Precompute
+from modelplate.runtime.errors import (
+    FeatureStoreError,
+    MissingEntityError,
+    StaleFeatureError,
+)
+from modelplate.runtime.features import build_features
+from modelplate.runtime.store import (
+    FeatureStore,
+    compute_features,
+    entity_key,
+    entity_keys,
+    online_features,
+)
+
+AS_OF = pd.Timestamp("2024-06-01")
+SECOND = pd.Timedelta(seconds=1)
+FEATURES = Features(
+    expressions={
+        "per_item": lambda inputs, raw, as_of: inputs["amount"] / inputs["items"],
+        "bulk": lambda inputs, raw, as_of: inputs["items"] > 50,
+    },
+    model_columns=("per_item", "bulk", "channel"),
+)
+PRECOMPUTE = Precompute(
+    entity="order_id",
+    features=("per_item", "bulk"),
+    booleans=("bulk",),
+    max_age="1h",
+    max_age_seconds=3600.0,
+    store="features.sqlite",
+    offline_only=("amount",),
+)
+SETTINGS = {"features": FEATURES, "precompute": PRECOMPUTE}
+
+
+def _frame(count: int) -> pd.DataFrame:
+    rows = [
+        {
+            "order_id": f"O{n:04d}",
+            "items": 1 + n * 7 % 90,
+            "amount": 5.0 + n * 13 % 400,
+            "channel": ("web", "shop")[n % 2],
+            "coupon": None,
+            "placed": "2024-05-01",
+            "Ship To": None,
+        }
+        for n in range(count)
+    ]
+    return pd.DataFrame(rows, dtype=object)
+
+
+@pytest.fixture
+def store(contract, tmp_path) -> FeatureStore:
+    table, rejects = compute_features(
+        _frame(12), {}, AS_OF, contract=contract, **SETTINGS
+    )
+    assert rejects.empty
+    store = FeatureStore(tmp_path / "features.sqlite", PRECOMPUTE, contract)
+    assert store.write(table, AS_OF) == 12 == len(store)
+    return store
+
+
+def test_columns_default_to_the_features():
+    assert PRECOMPUTE.columns == ("per_item", "bulk")
+    one_hot = Precompute("id", ("c",), "1h", 3600.0, "s", columns=("c=a", "c=b"))
+    assert one_hot.columns == ("c=a", "c=b")
+
+
+def test_a_batch_gives_one_row_per_entity_the_last_winning(contract):
+    frame = _frame(4)
+    frame.loc[3, "order_id"] = "O0000"  # the first entity again, later
+    frame.loc[2, "items"] = 0  # breaks the contract
+    table, rejects = compute_features(frame, {}, AS_OF, contract=contract, **SETTINGS)
+    assert list(table.columns) == ["order_id", "per_item", "bulk"]
+    assert sorted(table["order_id"]) == ["O0000", "O0001"]
+    first = table.set_index("order_id").loc["O0000"]
+    assert first["per_item"] == pytest.approx(44.0 / 22.0)
+    assert list(rejects.index) == [2]
+
+
+def test_a_lookup_gives_what_the_batch_computed(store, contract):
+    frame = _frame(12).iloc[[5, 2, 5]]
+    found = store.lookup(frame["order_id"], AS_OF + pd.Timedelta(hours=1))
+    assert found.index.equals(frame.index)
+    assert list(found.columns) == ["per_item", "bulk"]
+    expected = frame["amount"].astype(float) / frame["items"].astype(float)
+    np.testing.assert_allclose(found["per_item"], expected)
+    assert found["bulk"].dtype == bool
+    assert found["bulk"].tolist() == (frame["items"] > 50).tolist()
+
+
+def test_one_entity_is_looked_up_as_the_batch_looks_it_up(store):
+    ids = pd.Series(["O0007"])
+    batch = store.lookup(ids, AS_OF)
+    one = store.lookup_one("O0007", AS_OF)
+    assert one["per_item"][0] == batch["per_item"].iloc[0]
+    assert one["bulk"].dtype == bool and one["bulk"][0] == batch["bulk"].iloc[0]
+
+
+def test_values_older_than_max_age_are_refused_naming_the_entity(store):
+    late = AS_OF + pd.Timedelta(hours=1) + SECOND
+    with pytest.raises(StaleFeatureError, match="O0003.*max_age 1h") as raised:
+        store.lookup(pd.Series(["O0003", "O0004"]), late)
+    assert raised.value.entities == ["O0003", "O0004"]
+    with pytest.raises(StaleFeatureError, match="O0003"):
+        store.lookup_one("O0003", late)
+
+
+def test_missing_entities_are_all_named_and_no_partial_answer(store):
+    unknown = [f"X{n}" for n in range(7)]
+    with pytest.raises(MissingEntityError, match=r"\(and 2 more\)") as raised:
+        store.lookup(pd.Series(["O0001", *unknown]), AS_OF)
+    assert raised.value.entities == unknown
+    with pytest.raises(MissingEntityError, match="run `precompute`"):
+        store.lookup_one("X0", AS_OF)
+
+
+def test_a_store_written_under_another_contract_is_refused(store, contract):
+    narrower = Contract(contract.title, contract.fields[:-1])
+    other = FeatureStore(store.path, PRECOMPUTE, narrower, command="svc precompute")
+    with pytest.raises(FeatureStoreError, match="another input contract"):
+        other.open()
+    one_column = Precompute("order_id", ("per_item",), "1h", 3600.0, "s")
+    with pytest.raises(FeatureStoreError, match="other features"):
+        table = pd.DataFrame({"order_id": ["O9999"], "per_item": [1.0]})
+        FeatureStore(store.path, one_column, contract).write(table, AS_OF)
+    with pytest.raises(MissingEntityError):
+        store.lookup_one("O9999", AS_OF)
+
+
+def test_a_missing_store_stops_the_service_at_open(contract, tmp_path):
+    missing = FeatureStore(tmp_path / "none.sqlite", PRECOMPUTE, contract, command="c")
+    assert len(missing) == 0
+    with pytest.raises(FeatureStoreError, match="run `c` first"):
+        missing.open()
+
+
+def test_an_open_store_serves_lookups_on_its_connection(store):
+    store.open()
+    try:
+        assert store.lookup(pd.Series(["O0001"]), AS_OF).shape == (1, 2)
+    finally:
+        store.close()
+
+
+def test_numeric_entities_are_keyed_as_written():
+    assert entity_key(12.0) == "12" and entity_key(np.float64(1.5)) == "1.5"
+    assert entity_key("A1") == "A1"
+    assert entity_keys(pd.Series([3.0, 4.0])) == ["3", "4"]
+
+
+def test_a_request_without_offline_fields_builds_the_full_model_input(store, contract):
+    frame = _frame(12)
+    fields = tuple(f for f in contract.fields if f.name not in PRECOMPUTE.offline_only)
+    requests = frame.drop(columns=list(PRECOMPUTE.offline_only))
+    checked, _ = validate_frame(requests, contract, fields)
+    _, online = online_features(checked, AS_OF, {}, store, FEATURES)
+    valid, _ = validate_frame(frame, contract)
+    full = build_features(valid, AS_OF, {}, FEATURES, contract.fields)
+    pd.testing.assert_frame_equal(online, full)
