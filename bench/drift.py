@@ -1,8 +1,8 @@
-"""Drift on 20 columns x 100k rows against a 100k reference, with the generated code.
+"""Drift on 20 columns x 100k rows against a 100k reference, with the runtime's code.
 
-The generated project's own `statistics.py` and `drift.py` are loaded from a freshly
-generated project (as a bare package, so its `__init__` and the serving dependencies are
-not needed: those two modules use only numpy and pandas). Baseline, in the same run: the
+The runtime's `statistics.py` and `drift.py` are the files every generated package
+vendors byte for byte (`<package>.runtime`); they use only numpy and pandas. Baseline,
+in the same run: the
 usual hand-written check, `scipy.stats.ks_2samp` per numeric column and a pandas PSI
 (`pd.cut` on reference quantiles + `value_counts`) per column. The libraries measured in
 design.md (evidently 5.5-6.7 s, nannyml) are not installed.
@@ -11,21 +11,13 @@ design.md (evidently 5.5-6.7 s, nannyml) are not installed.
 from __future__ import annotations
 
 import importlib
-import shutil
-import sys
-import tempfile
 import time
 import types
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-import modelplate
-
-ROOT = Path(__file__).resolve().parent.parent
-CHURN = ROOT / "examples" / "churn.yaml"
 ROWS, NUMERIC, CATEGORICAL = 100_000, 15, 5
 SHIFTED = ("x0", "x7", "c2")  # the columns the current data moves
 
@@ -50,22 +42,23 @@ def frames(seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     return draw(False), draw(True)
 
 
-def load_generated(scratch: Path) -> types.SimpleNamespace:
-    """The generated `statistics` and `drift` modules, imported from a fresh render."""
-    project = scratch / "churn"
-    modelplate.generate(CHURN, project)
-    package = types.ModuleType("generated_monitoring")
-    package.__path__ = [str(project / "src" / "churn_predictor")]
-    sys.modules[package.__name__] = package
+def load_generated() -> types.SimpleNamespace:
+    """The runtime's `statistics` and `drift` modules: the bytes every generated
+    package vendors as `<package>.runtime`."""
     return types.SimpleNamespace(
-        statistics=importlib.import_module("generated_monitoring.statistics"),
-        drift=importlib.import_module("generated_monitoring.drift"),
+        statistics=importlib.import_module("modelplate.runtime.statistics"),
+        drift=importlib.import_module("modelplate.runtime.drift"),
     )
+
+
+# The reference spec's drift settings (monitoring.drift defaults).
+DRIFT = {"method": "psi", "warn": 0.1, "alert": 0.25}
+BINS = 10
 
 
 def generated_drift(code, reference_stats: dict, current: pd.DataFrame) -> dict:
     return {
-        name: code.drift.column_drift("inputs", name, histogram, current[name])
+        name: code.drift.column_drift("inputs", name, histogram, current[name], **DRIFT)
         for name, histogram in reference_stats.items()
     }
 
@@ -105,51 +98,44 @@ def _best_of(run, repeat: int = 3) -> tuple[float, object]:
 
 
 def run(report) -> None:
-    scratch = Path(tempfile.mkdtemp(prefix="modelplate-bench-drift-"))
-    try:
-        code = load_generated(scratch)
-        reference, current = frames()
-        describe_s, reference_stats = _best_of(
-            lambda: {n: code.statistics.histogram(reference[n]) for n in reference}
-        )
-        drift_s, ours = _best_of(
-            lambda: generated_drift(code, reference_stats, current)
-        )
-        baseline_s, theirs = _best_of(lambda: baseline_drift(reference, current))
-        report(
-            "drift: 20 cols x 100k vs 100k reference (best of 3)",
-            drift_s,
-            "s",
-            goal=1.0,
-            baseline=baseline_s,
-            baseline_name="scipy ks_2samp + pandas PSI",
-        )
-        report(
-            "drift: reference histograms, 20 cols x 100k (train)",
-            describe_s,
-            "s",
-            goal=1.0,
-        )
-        flagged = sorted(name for name, c in ours.items() if c.status == "alert")
-        expected = sorted(SHIFTED)
-        report(
-            f"drift: columns alerting ({','.join(flagged)}; shifted {','.join(expected)})",
-            float(flagged == expected),
-            "ok",
-            goal=1.0,
-            lower_is_better=False,
-        )
-        gap = max(
-            abs(ours[name].ks - theirs[name][1])
-            for name in ours
-            if ours[name].ks is not None
-        )
-        report(
-            "drift: |KS generated - scipy ks_2samp|, worst column",
-            gap,
-            "",
-            goal=0.011,
-        )
-    finally:
-        sys.modules.pop("generated_monitoring", None)
-        shutil.rmtree(scratch, ignore_errors=True)
+    code = load_generated()
+    reference, current = frames()
+    describe_s, reference_stats = _best_of(
+        lambda: {n: code.statistics.histogram(reference[n], BINS) for n in reference}
+    )
+    drift_s, ours = _best_of(lambda: generated_drift(code, reference_stats, current))
+    baseline_s, theirs = _best_of(lambda: baseline_drift(reference, current))
+    report(
+        "drift: 20 cols x 100k vs 100k reference (best of 3)",
+        drift_s,
+        "s",
+        goal=1.0,
+        baseline=baseline_s,
+        baseline_name="scipy ks_2samp + pandas PSI",
+    )
+    report(
+        "drift: reference histograms, 20 cols x 100k (train)",
+        describe_s,
+        "s",
+        goal=1.0,
+    )
+    flagged = sorted(name for name, c in ours.items() if c.status == "alert")
+    expected = sorted(SHIFTED)
+    report(
+        f"drift: columns alerting ({','.join(flagged)}; shifted {','.join(expected)})",
+        float(flagged == expected),
+        "ok",
+        goal=1.0,
+        lower_is_better=False,
+    )
+    gap = max(
+        abs(ours[name].ks - theirs[name][1])
+        for name in ours
+        if ours[name].ks is not None
+    )
+    report(
+        "drift: |KS generated - scipy ks_2samp|, worst column",
+        gap,
+        "",
+        goal=0.011,
+    )
