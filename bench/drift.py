@@ -2,9 +2,8 @@
 
 The runtime's `statistics.py` and `drift.py` are the files every generated package
 vendors byte for byte (`<package>.runtime`); they use only numpy and pandas. Baseline,
-in the same run: the
-usual hand-written check, `scipy.stats.ks_2samp` per numeric column and a pandas PSI
-(`pd.cut` on reference quantiles + `value_counts`) per column. The libraries measured in
+in the same run: the usual hand-written check, `scipy.stats.ks_2samp` per numeric column
+and a pandas PSI (`pd.cut` on reference quantiles + `value_counts`) per column. The libraries measured in
 design.md (evidently 5.5-6.7 s, nannyml) are not installed.
 """
 
