@@ -20,6 +20,8 @@ __version__ = "1.0.0"
 # pyproject.toml declares them for import-linter; modelplate's tests hold every module
 # of the runtime to them.
 LAYERS = (
+    "cli",
+    "commands",
     "sizing : report : distributed",
     "monitoring : performance : recent",
     "pipeline : training",

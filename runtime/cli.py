@@ -1,0 +1,212 @@
+# modelplate runtime, vendored: `modelplate update` replaces it and reports edits.
+"""A service's command line: a thin layer over its API, told the service by a
+``Program`` (``runtime.commands``).
+
+It parses arguments, reads the settings and maps the service's errors to one line
+on stderr and exit code 1; each subcommand is one ``_add_<name>`` function whose
+handler lives in ``runtime.commands``. ``monitor`` and ``sizing`` exit with 2 (not
+1) when they ran but the verdict is bad (an alert, a budget not met), so a
+scheduler can tell that from a failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from . import commands
+from .commands import Program
+from .errors import ServiceError
+
+__all__ = ["COMMANDS", "Program", "build_parser", "main"]
+
+Subparsers = argparse._SubParsersAction
+
+
+def _add_train(subparsers: Subparsers, program: Program) -> None:
+    parser = subparsers.add_parser(
+        "train", help="train the model and write the artifact"
+    )
+    parser.add_argument(
+        "--data",
+        type=Path,
+        metavar="PATH",
+        help="labelled CSV/Parquet (default: sample)",
+    )
+    parser.add_argument(
+        "--artifact", metavar="DIR", help="artifact folder or fsspec URI to write"
+    )
+    parser.set_defaults(handler=commands.train)
+
+
+def _add_score(subparsers: Subparsers, program: Program) -> None:
+    parser = subparsers.add_parser("score", help="score a CSV/Parquet file in batch")
+    parser.add_argument("input", type=Path, metavar="INPUT", help="CSV/Parquet records")
+    parser.add_argument(
+        "output", type=Path, metavar="OUTPUT", help="where to write scored rows"
+    )
+    parser.add_argument(
+        "--rejects",
+        type=Path,
+        metavar="PATH",
+        help="where to write rejected rows and their reasons "
+        "(default: OUTPUT's stem + .rejects.csv)",
+    )
+    parser.add_argument(
+        "--artifact", metavar="DIR", help="artifact folder or fsspec URI to load"
+    )
+    parser.add_argument(
+        "--as-of",
+        metavar="ISO",
+        help="time the features are computed at (default: now, UTC)",
+    )
+    cluster = parser.add_mutually_exclusive_group()
+    cluster.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="score Parquet on this Dask cluster (e.g. tcp://10.0.0.5:8786); "
+        "needs the [distributed] extra",
+    )
+    cluster.add_argument(
+        "--distributed",
+        action="store_true",
+        help="score Parquet on a Dask cluster started on this machine",
+    )
+    parser.set_defaults(handler=commands.score)
+
+
+def _add_serve(subparsers: Subparsers, program: Program) -> None:
+    parser = subparsers.add_parser(
+        "serve", help="serve predictions over HTTP (loads the model first)"
+    )
+    parser.add_argument("--host", help="interface to listen on (default: settings)")
+    parser.add_argument(
+        "--port", type=int, help="port to listen on (default: settings)"
+    )
+    parser.add_argument(
+        "--artifact", metavar="DIR", help="artifact folder or fsspec URI to serve"
+    )
+    if program.precompute is not None:
+        parser.add_argument(
+            "--store",
+            type=Path,
+            metavar="PATH",
+            help="feature store (default: settings)",
+        )
+    parser.set_defaults(handler=commands.serve)
+
+
+def _add_precompute(subparsers: Subparsers, program: Program) -> None:
+    if program.precompute is None:
+        return
+    parser = subparsers.add_parser(
+        "precompute", help="compute the precomputed features into the feature store"
+    )
+    parser.add_argument("input", type=Path, metavar="INPUT", help="CSV/Parquet records")
+    parser.add_argument(
+        "--store", type=Path, metavar="PATH", help="SQLite file (default: settings)"
+    )
+    parser.add_argument(
+        "--artifact", metavar="DIR", help="artifact (imputation values)"
+    )
+    parser.add_argument(
+        "--as-of", metavar="ISO", help="computation time (default: now, UTC)"
+    )
+    parser.set_defaults(handler=commands.precompute)
+
+
+def _add_monitor(subparsers: Subparsers, program: Program) -> None:
+    parser = subparsers.add_parser(
+        "monitor",
+        help="drift against the training data and performance once labels arrive "
+        "(exit 2 on an alert)",
+    )
+    parser.add_argument(
+        "--current", type=Path, metavar="PATH", help="recent records (CSV/Parquet)"
+    )
+    parser.add_argument(
+        "--labels", type=Path, metavar="PATH", help="outcomes: id, target and a time"
+    )
+    parser.add_argument(
+        "--predictions", type=Path, metavar="PATH", help="served predictions (`score`)"
+    )
+    parser.add_argument(
+        "--time-column",
+        default="timestamp",
+        metavar="NAME",
+        help="time of each outcome, in --labels or --predictions (default: timestamp)",
+    )
+    parser.add_argument("--artifact", metavar="DIR", help="artifact to compare with")
+    parser.add_argument(
+        "--as-of", metavar="ISO", help="time features are computed at (default: now)"
+    )
+    parser.add_argument(
+        "--output", type=Path, metavar="DIR", help="report folder (default: settings)"
+    )
+    parser.set_defaults(handler=commands.monitor)
+
+
+def _add_sizing(subparsers: Subparsers, program: Program) -> None:
+    parser = subparsers.add_parser(
+        "sizing",
+        help="measure memory and latency against spec.yaml's resources (exit 2 "
+        "when over budget)",
+    )
+    parser.add_argument(
+        "--data", type=Path, metavar="PATH", help="records to time (default: sample)"
+    )
+    parser.add_argument("--artifact", metavar="DIR", help="artifact to load")
+    if program.precompute is not None:
+        parser.add_argument(
+            "--store",
+            type=Path,
+            metavar="PATH",
+            help="feature store (default: settings)",
+        )
+    parser.set_defaults(handler=commands.sizing)
+
+
+# The runtime's subcommands, in help order (``precompute`` only with a feature
+# store); a ``Program``'s ``extra`` ones follow.
+COMMANDS: tuple[Callable[[Subparsers, Program], None], ...] = (
+    _add_train,
+    _add_score,
+    _add_serve,
+    _add_precompute,
+    _add_monitor,
+    _add_sizing,
+)
+
+
+def build_parser(program: Program) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=program.prog,
+        description=program.description,
+        epilog="Generated by modelplate from spec.yaml.",
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in COMMANDS:
+        add(subparsers, program)
+    for add_extra in program.extra:
+        add_extra(subparsers)
+    return parser
+
+
+def main(program: Program, argv: Sequence[str] | None = None) -> int:
+    """Run one command; the service's errors become one line and exit code 1."""
+    args = build_parser(program).parse_args(argv)
+    try:
+        settings = program.settings()
+    except ValidationError as error:
+        problems = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in error.errors())
+        print(f"{program.prog}: error: invalid settings: {problems}", file=sys.stderr)
+        return 1
+    try:
+        return args.handler(program, args, settings)
+    except ServiceError as error:
+        print(f"{program.prog}: error: {error}", file=sys.stderr)
+        return 1

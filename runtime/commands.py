@@ -1,0 +1,290 @@
+# modelplate runtime, vendored: `modelplate update` replaces it and reports edits.
+"""What each command of a service's CLI does, told the service by a ``Program``.
+
+``runtime.cli`` parses the arguments and calls one of these handlers with the
+``Program``, the parsed arguments and the settings. They read files, settings and
+the clock, call the pure functions and raise ``ServiceError`` for bad input (the
+CLI turns it into one line and exit code 1). What only training, Dask, monitoring
+or serving needs is imported inside the handler: a serving install has no
+scikit-learn, and ``train`` or ``score`` never import FastAPI.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import pandas as pd
+
+from .contract import summarize
+from .definition import Contract, Features, Model, Monitoring, Precompute, Resources
+from .errors import ServiceError
+from .io import read_frame, write_frame
+from .pipeline import Scorer
+
+__all__ = ["Program", "monitor", "precompute", "score", "serve", "sizing", "train"]
+
+# A subcommand: (program, parsed arguments, settings) -> exit code.
+Handler = Callable[["Program", argparse.Namespace, Any], int]
+
+
+@dataclass(frozen=True)
+class Program:
+    """One service's command line: its name and everything its commands need.
+
+    ``settings`` builds the service's settings (read from the environment; a
+    pydantic ``ValidationError`` is reported as invalid settings); ``server``
+    imports and returns the service's ``run(settings)``, only when serving;
+    ``extra`` adds the owner's own subcommands (each sets ``handler``, a
+    ``Handler``), after the runtime's.
+    """
+
+    prog: str
+    description: str
+    title: str  # heads the monitoring report
+    contract: Contract
+    features: Features
+    model: Model
+    monitoring: Monitoring
+    resources: Resources
+    scorer: Scorer
+    load_artifact: Callable[[object], Any]
+    score_frame: Callable[..., Any]
+    settings: Callable[[], Any]
+    server: Callable[[], Callable[[Any], None]]
+    precompute: Precompute | None = None
+    extra: tuple[Callable[[argparse._SubParsersAction], None], ...] = ()
+
+
+def now() -> pd.Timestamp:
+    """The current time as a naive UTC timestamp (how the contract stores times)."""
+    return pd.Timestamp(datetime.now(timezone.utc)).tz_convert(None)
+
+
+def as_of(text: str | None) -> pd.Timestamp:
+    """``--as-of`` as a naive UTC timestamp; now when not given."""
+    if text is None:
+        return now()
+    try:
+        stamp = pd.Timestamp(text)
+    except ValueError as error:
+        raise ServiceError(f"--as-of: not an ISO date or datetime: {text!r}") from error
+    return stamp.tz_convert(None) if stamp.tzinfo is not None else stamp
+
+
+def _report_rejects(rejects: pd.DataFrame, total: int) -> None:
+    if rejects.empty:
+        return
+    print(f"rejected {len(rejects)} of {total} rows:")
+    for rule, count in summarize(rejects).items():
+        print(f"  {count:>7}  {rule}")
+
+
+def _unlabelled(program: Program, path, artifact) -> pd.DataFrame:
+    # A labelled file (like the sample) can be scored: its label is not an input,
+    # so it is set aside rather than rejected as an unknown field.
+    frame = read_frame(path, program.contract)
+    return frame.drop(columns=[artifact.metadata["target"]], errors="ignore")
+
+
+def train(program: Program, args: argparse.Namespace, settings) -> int:
+    # Imported here: training needs scikit-learn, which a serving install lacks.
+    try:
+        from .model import save_artifact
+        from .training import train as train_model
+        from .training import training_fields
+    except ModuleNotFoundError as error:
+        raise ServiceError(
+            f"`train` needs {error.name}, a training dependency: "
+            f"pip install '{program.prog}[train]'"
+        ) from error
+    contract, model = program.contract, program.model
+    data_path = args.data or settings.sample_data
+    artifact_path = args.artifact or settings.artifact
+    data = read_frame(data_path, contract, training_fields(contract, model))
+    at = now()
+    result = train_model(
+        data,
+        contract,
+        program.features,
+        model,
+        as_of=at,
+        trained_at=at.isoformat(),
+        bins=program.monitoring.drift.bins,
+        seed=settings.seed,
+    )
+    _report_rejects(result.rejects, len(data))
+    print(f"held-out {model.metric}: {result.score:.4f}")
+    save_artifact(artifact_path, model, result.model, result.metadata, result.matrix)
+    print(f"model written to {artifact_path}")
+    return 0
+
+
+def score(program: Program, args: argparse.Namespace, settings) -> int:
+    if args.distributed or args.scheduler:
+        return _score_distributed(program, args, settings)
+    artifact = program.load_artifact(args.artifact or settings.artifact)
+    frame = _unlabelled(program, args.input, artifact)
+    scored, rejects = program.score_frame(frame, artifact, as_of(args.as_of))
+    rejects_path = args.rejects or args.output.with_name(
+        args.output.stem + ".rejects.csv"
+    )
+    write_frame(scored, args.output)
+    write_frame(rejects, rejects_path)
+    _report_rejects(rejects, len(frame))
+    print(f"scored {len(scored)} rows -> {args.output}")
+    print(f"rejected {len(rejects)} rows -> {rejects_path}")
+    return 0
+
+
+def _score_distributed(program: Program, args: argparse.Namespace, settings) -> int:
+    try:
+        from .distributed import score_parquet
+    except ModuleNotFoundError as error:
+        raise ServiceError(
+            f"--distributed and --scheduler need {error.name}: "
+            f"pip install '{program.prog}[distributed]'"
+        ) from error
+    rejects_path = args.rejects or args.output.with_name(
+        args.output.stem + ".rejects.parquet"
+    )
+    counts = score_parquet(
+        str(args.input),
+        str(args.output),
+        str(rejects_path),
+        scorer=program.scorer,
+        load=program.load_artifact,
+        artifact=args.artifact or settings.artifact,
+        as_of=as_of(args.as_of),
+        scheduler=args.scheduler,
+    )
+    print(f"scored {counts.scored} rows -> {args.output}")
+    print(f"rejected {counts.rejected} rows -> {rejects_path}")
+    return 0
+
+
+def serve(program: Program, args: argparse.Namespace, settings) -> int:
+    try:
+        run = program.server()
+    except ModuleNotFoundError as error:
+        raise ServiceError(
+            f"`serve` needs {error.name}: pip install '{program.prog}'"
+        ) from error
+    updates = {"host": args.host, "port": args.port, "artifact": args.artifact}
+    if program.precompute is not None:
+        updates["feature_store"] = args.store
+    run(settings.model_copy(update={k: v for k, v in updates.items() if v}))
+    return 0
+
+
+def precompute(program: Program, args: argparse.Namespace, settings) -> int:
+    from .store import FeatureStore, compute_features
+
+    spec = program.precompute
+    if spec is None:  # the parser only offers the command when there is one
+        raise ServiceError("this service precomputes no features")
+    artifact = program.load_artifact(args.artifact or settings.artifact)
+    frame = _unlabelled(program, args.input, artifact)
+    at = as_of(args.as_of)
+    table, rejects = compute_features(
+        frame,
+        artifact.imputation,
+        at,
+        contract=program.contract,
+        features=program.features,
+        precompute=spec,
+    )
+    path = args.store or settings.feature_store
+    command = f"{program.prog} precompute"
+    store = FeatureStore(path, spec, program.contract, command=command)
+    written = store.write(table, at)
+    _report_rejects(rejects, len(frame))
+    names = ", ".join(spec.features)
+    print(f"precomputed {names} for {written} entities -> {store.path}")
+    return 0
+
+
+def monitor(program: Program, args: argparse.Namespace, settings) -> int:
+    """Drift and/or performance; exit 2 on an alert, so a scheduler can act on it."""
+    import json
+
+    from .monitoring import drift_report
+    from .report import format_drift, format_performance, render_html, to_json
+
+    if args.current is None and args.labels is None:
+        raise ServiceError("monitor needs --current PATH, --labels PATH or both")
+    drift = performance = None
+    if args.current is not None:
+        artifact = program.load_artifact(args.artifact or settings.artifact)
+        frame = _unlabelled(program, args.current, artifact)
+        settings_of_drift = program.monitoring.drift
+        at = as_of(args.as_of)
+        drift = drift_report(program.scorer, frame, artifact, at, settings_of_drift)
+        print(format_drift(drift))
+    if args.labels is not None:
+        performance = _performance(program, args)
+        print(format_performance(performance))
+    statuses = [r.status for r in (drift, performance) if r is not None]
+    status = next((s for s in ("alert", "warn") if s in statuses), "ok")
+    output = args.output or settings.reports
+    output.mkdir(parents=True, exist_ok=True)
+    report = to_json(drift, performance, status)
+    (output / "monitoring.json").write_text(json.dumps(report, indent=2) + "\n")
+    (output / "monitoring.html").write_text(
+        render_html(program.title, drift, performance, now().isoformat())
+    )
+    print(f"{status}: report written to {output / 'monitoring.html'} (and .json)")
+    return 2 if status == "alert" else 0
+
+
+def _performance(program: Program, args: argparse.Namespace):
+    if args.predictions is None:
+        raise ServiceError("--labels needs --predictions PATH (the output of `score`)")
+    try:
+        from .performance import measure_performance
+        from .training import split_target
+    except ModuleNotFoundError as error:
+        raise ServiceError(
+            f"--labels needs {error.name}: pip install '{program.prog}[train]'"
+        ) from error
+    contract, model = program.contract, program.model
+    # Ids stay as written in both files (typing one as a number would not match).
+    predictions = read_frame(args.predictions, contract, ())
+    outcomes = read_frame(args.labels, contract, (model.target,))
+    return measure_performance(
+        predictions,
+        outcomes,
+        args.time_column,
+        contract=contract,
+        target=model.target,
+        split=lambda valid: split_target(valid, model),
+        task=model.task,
+        settings=program.monitoring.performance,
+    )
+
+
+def sizing(program: Program, args: argparse.Namespace, settings) -> int:
+    """Exit 2 when the measured service does not fit spec.yaml's resources."""
+    from .sizing import format_sizing, measure
+
+    records = read_frame(args.data or settings.sample_data, program.contract)
+    location = args.artifact or settings.artifact
+    target = program.load_artifact(location).metadata["target"]
+    records = records.drop(columns=[target], errors="ignore")
+    store = None
+    if program.precompute is not None:
+        store = args.store or settings.feature_store
+    result = measure(
+        location,
+        records,
+        now(),
+        load=program.load_artifact,
+        score=program.score_frame,
+        resources=program.resources,
+        store=store,
+    )
+    print(format_sizing(result))
+    return 0 if result.ok else 2
