@@ -387,14 +387,23 @@ def test_not_of_a_boolean_constant_compiles_to_a_boolean(churn_scope):
 
 
 @pytest.mark.parametrize(
-    "text", ["not (0 < 1)", "not (1 < 0 and 2 > 1)", "not (1 < 0 or 0 < 1)"]
+    "text",
+    [
+        "not (0 < 1)",
+        "not (1 < 0 and 2 > 1)",
+        "not (1 < 0 or 0 < 1)",
+        "not ((0 + 0) < 1)",
+        "not (abs(-1) < 2)",
+    ],
 )
 def test_not_of_a_comparison_of_constants_is_a_boolean(churn_scope, text):
     """`~(0 < 1)` is -2 in Python, which is true: the fuzzing found it."""
     import numpy as np
 
+    from modelplate.runtime import functions
+
     analysis = ok(f"(tenure_months < 6) == ({text})", churn_scope)
-    env = {"__builtins__": {}, "np": np}
+    env = {"__builtins__": {}, "np": np, "F": functions}
     env["inputs"] = env["raw"] = {"tenure_months": np.array([10.0])}
     compiled = eval(analysis.source, env)  # noqa: S307 - our own compiled source
     expected = evaluate(f"(tenure_months < 6) == ({text})", {"tenure_months": 10})

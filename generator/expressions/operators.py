@@ -96,8 +96,9 @@ class OperatorRules(Walker):
         operand, src = self.visit(node.operand)
         if isinstance(node.op, ast.Not):
             self.need(node.operand, operand, BOOLEAN, "the operand of 'not'")
-            # `~` negates a boolean Series; on a Python constant it would give -2.
-            negation = f"(not {src})" if operand.constant else f"(~{src})"
+            # `~` negates a boolean Series; on a Python bool it would give -2 (true).
+            scalar = operand.constant or not _reads_a_field(node.operand)
+            negation = f"(not {src})" if scalar else f"(~{src})"
             return Typed(BOOLEAN, BOOL, operand.nullable, operand.constant), negation
         if isinstance(node.op, ast.USub | ast.UAdd):
             self.need(node.operand, operand, NUMBER, "the operand of '-'")
@@ -188,3 +189,20 @@ class OperatorRules(Walker):
                 left_node,
                 f"cannot compare {left.type} with {right.type} (expected two numbers)",
             )
+
+
+def _reads_a_field(node: ast.AST) -> bool:
+    """Whether ``node`` reads an input field, so that it evaluates to a column.
+
+    Without one (constants, ``as_of``, functions of those) the compiled source computes
+    a Python scalar, whatever constant folding the analysis did or did not do.
+    """
+    functions = {
+        call.func.id
+        for call in ast.walk(node)
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+    }
+    return any(
+        isinstance(name, ast.Name) and name.id not in functions and name.id != "as_of"
+        for name in ast.walk(node)
+    )
