@@ -20,10 +20,11 @@ __version__ = "1.0.0"
 # pyproject.toml declares them for import-linter; modelplate's tests hold every module
 # of the runtime to them.
 LAYERS = (
+    "http",
     "sizing : report : distributed",
     "monitoring : performance : recent",
     "pipeline : training",
-    "record : io : model : store : openapi",
+    "record : io : model : store : openapi : requests : middleware",
     "contract : features : decisions : drift : telemetry : artifact",
     "rules : serialization : statistics : functions",
     "definition : errors",
