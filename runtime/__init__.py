@@ -21,7 +21,7 @@ __version__ = "1.0.0"
 # of the runtime to them.
 LAYERS = (
     "http",
-    "sizing : report : distributed",
+    "sizing : report : distributed : serving",
     "monitoring : performance : recent",
     "pipeline : training",
     "record : io : model : store : openapi : requests : middleware",

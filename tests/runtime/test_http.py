@@ -16,6 +16,7 @@ from modelplate.runtime.definition import Drift, Features, Monitoring, Performan
 from modelplate.runtime.errors import ArtifactError
 from modelplate.runtime.http import ENDPOINTS, Http
 from modelplate.runtime.pipeline import Scorer
+from modelplate.runtime.serving import Serving
 
 AS_OF = pd.Timestamp("2024-06-01")
 FEATURES = Features(expressions={}, model_columns=("items", "amount"))
@@ -57,19 +58,17 @@ def http(contract, record) -> Http:
         return model.predict_proba(matrix)[:, 1]
 
     monitoring = Monitoring(Drift(window=100), Performance(metric="roc_auc"))
-    return Http(
+    serving = Serving(
         contract=contract,
         request_fields=contract.fields,
         features=FEATURES,
         scorer=Scorer(contract, FEATURES, "binary_classification", probability),
         load_artifact=_load,
-        settings=Settings,
         example=record,
         monitoring=monitoring,
-        title="Orders API",
-        description="Orders",
         namespace="orders",
     )
+    return Http(serving, Settings, title="Orders API", description="Orders")
 
 
 def _post(client, path, payload):
@@ -97,8 +96,8 @@ def test_one_record_scores_as_a_batch_of_it_and_as_the_scorer(http, record):
         alone = _post(client, "/predict", record).json()
         batch = _post(client, "/predict/batch", {"records": [record, record]}).json()
     assert batch["results"] == [alone, alone]
-    valid = http.requests.check_batch([record])
-    expected = http.scorer.score_steps(valid, MODEL, AS_OF).scored
+    valid = http.serving.requests.check_batch([record])
+    expected = http.serving.scorer.score_steps(valid, MODEL, AS_OF).scored
     assert alone["score"] == pytest.approx(expected["score"].iloc[0])
     assert alone["order_id"] == record["order_id"]
 
@@ -134,6 +133,4 @@ def test_the_owners_routes_are_added_and_every_endpoint_is_served(http):
         assert client.get("/owners").json() == {"hello": "owners"}
         paths = client.get("/openapi.json").json()["paths"]
     assert set(ENDPOINTS) | {"/owners"} == set(paths)
-    assert http.decision is None and http.to_results(pd.DataFrame({"a": [1]})) == [
-        {"a": 1}
-    ]
+    assert http.serving.decision is None
