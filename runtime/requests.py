@@ -18,10 +18,9 @@ import msgspec
 import pandas as pd
 
 from .contract import REASONS, parse_record, validate_frame, validate_record
-from .definition import Contract, Field, Precompute
-from .errors import MissingEntityError, StaleFeatureError
+from .definition import Contract, Field
 
-__all__ = ["Rejected", "Requests", "body_violation", "decode", "records_of", "refused"]
+__all__ = ["Rejected", "Requests", "body_violation", "decode", "records_of"]
 
 
 class Rejected(Exception):
@@ -111,35 +110,6 @@ def records_of(body: object, limit: int) -> list:
             413, message, [body_violation("max_records", message, "records")]
         )
     return records
-
-
-def refused(
-    error: MissingEntityError | StaleFeatureError,
-    keys: list[str],
-    precompute: Precompute,
-    index: pd.Index | None = None,
-) -> Rejected:
-    """404 for entities the store does not hold, 409 for features older than
-    max_age: each record whose entity it is gets a violation (in a batch, with
-    its ``index``)."""
-    missing = isinstance(error, MissingEntityError)
-    status, rule = (404, "unknown_entity") if missing else (409, "stale_features")
-    entity, named = precompute.entity, set(error.entities)
-    rows = [None] * len(keys) if index is None else list(index)
-    violations = []
-    for key, row in zip(keys, rows, strict=True):
-        if key not in named:
-            continue
-        if missing:
-            message = f"no precomputed features for {entity} {key}"
-        else:
-            message = (
-                f"the precomputed features of {entity} {key} are older "
-                f"than max_age {precompute.max_age}"
-            )
-        violation = body_violation(rule, message, entity)
-        violations.append(violation if row is None else {**violation, "index": row})
-    return Rejected(status, str(error), violations)
 
 
 @dataclass(frozen=True)

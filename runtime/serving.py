@@ -28,11 +28,11 @@ from .openapi import OpenApi
 from .pipeline import Scorer, Scoring
 from .recent import Part, Recent
 from .record import api_result, columns_from, result_of
-from .requests import Requests, refused
+from .requests import Rejected, Requests, body_violation
 from .store import FeatureStore, entity_key, entity_keys
 from .telemetry import Telemetry
 
-__all__ = ["ENDPOINTS", "Observer", "Serving", "State", "now"]
+__all__ = ["ENDPOINTS", "Observer", "Serving", "State", "now", "refused"]
 
 ENDPOINTS = ("/predict", "/predict/batch", "/health", "/ready", "/metrics", "/contract")
 # Called with (valid inputs, scored rows) after each successful predict.
@@ -42,6 +42,35 @@ Observer = Callable[[pd.DataFrame, pd.DataFrame], None]
 def now() -> pd.Timestamp:
     """Now, as a naive UTC timestamp (how the contract stores times)."""
     return pd.Timestamp(datetime.now(timezone.utc)).tz_convert(None)
+
+
+def refused(
+    error: MissingEntityError | StaleFeatureError,
+    keys: list[str],
+    precompute: Precompute,
+    index: pd.Index | None = None,
+) -> Rejected:
+    """404 for entities the store does not hold, 409 for features older than
+    max_age: each record whose entity it is gets a violation (in a batch, with
+    its ``index``)."""
+    missing = isinstance(error, MissingEntityError)
+    status, rule = (404, "unknown_entity") if missing else (409, "stale_features")
+    entity, named = precompute.entity, set(error.entities)
+    rows = [None] * len(keys) if index is None else list(index)
+    violations = []
+    for key, row in zip(keys, rows, strict=True):
+        if key not in named:
+            continue
+        if missing:
+            message = f"no precomputed features for {entity} {key}"
+        else:
+            message = (
+                f"the precomputed features of {entity} {key} are older "
+                f"than max_age {precompute.max_age}"
+            )
+        violation = body_violation(rule, message, entity)
+        violations.append(violation if row is None else {**violation, "index": row})
+    return Rejected(status, str(error), violations)
 
 
 @dataclass

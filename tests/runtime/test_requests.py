@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from modelplate.runtime.definition import Precompute
-from modelplate.runtime.errors import MissingEntityError
-from modelplate.runtime.requests import Rejected, Requests, decode, records_of, refused
+from modelplate.runtime.requests import Rejected, Requests, decode, records_of
 
 
 @pytest.fixture
@@ -60,11 +58,3 @@ def test_a_batch_body_holds_only_records_and_at_most_the_limit():
     assert _rejected(records_of, {"records": [1, 2, 3]}, 2).status == 413
     assert _rejected(records_of, {"records": [], "x": 1}, 2).status == 422
     assert _rejected(records_of, [1], 2).status == 422
-
-
-def test_an_unknown_entity_is_a_404_on_its_records_only():
-    precompute = Precompute("customer", ("spend",), "1h", 3600.0, "store.sqlite")
-    error = refused(MissingEntityError("unknown", ["b"]), ["a", "b"], precompute)
-    assert error.status == 404
-    assert [v["field"] for v in error.violations] == ["customer"]
-    assert "customer b" in error.violations[0]["message"]

@@ -15,10 +15,12 @@ from modelplate.runtime.definition import (
     Features,
     Monitoring,
     Performance,
+    Precompute,
     Rule,
 )
+from modelplate.runtime.errors import MissingEntityError
 from modelplate.runtime.pipeline import Scorer
-from modelplate.runtime.serving import Serving
+from modelplate.runtime.serving import Serving, refused
 
 AS_OF = pd.Timestamp("2024-06-01")
 FEATURES = Features(expressions={}, model_columns=("items", "amount"))
@@ -97,3 +99,11 @@ def test_multiclass_results_carry_the_label_and_the_probabilities(contract, reco
     results = serving.to_results(scored)
     assert len(results) == 3
     assert set(results[0]) >= {"order_id", "prediction", "action"}
+
+
+def test_an_unknown_entity_is_a_404_on_its_records_only():
+    precompute = Precompute("customer", ("spend",), "1h", 3600.0, "store.sqlite")
+    error = refused(MissingEntityError("unknown", ["b"]), ["a", "b"], precompute)
+    assert error.status == 404
+    assert [v["field"] for v in error.violations] == ["customer"]
+    assert "customer b" in error.violations[0]["message"]
