@@ -22,10 +22,11 @@ __version__ = "1.0.0"
 LAYERS = (
     "cli",
     "commands",
-    "sizing : report : distributed",
+    "http",
+    "sizing : report : distributed : serving",
     "monitoring : performance : recent",
     "pipeline : training",
-    "record : io : model : store : openapi",
+    "record : io : model : store : openapi : requests : middleware",
     "contract : features : decisions : drift : telemetry : artifact",
     "rules : serialization : statistics : functions",
     "definition : errors",

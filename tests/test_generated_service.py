@@ -101,6 +101,8 @@ def test_a_generated_project_has_the_service_modules(tmp_path):
     package = project / "src" / "churn_predictor"
     assert (package / "service.py").is_file()
     for module in (
+        "http",
+        "requests",
         "openapi",
         "telemetry",
         "distributed",

@@ -1,0 +1,193 @@
+# modelplate runtime, vendored: `modelplate update` replaces it and reports edits.
+"""HTTP serving: contract -> features -> matrix -> model (-> decisions), over FastAPI.
+
+``Http`` builds one service's app around its ``Serving`` (``runtime.serving``) and
+settings. The model is loaded and verified once, when the app starts (``/ready``
+answers 503 until then), never per request. Bodies are read raw and checked by
+``runtime.requests``; a request that breaks the contract gets 422 with every
+violation. Endpoints are ``async def`` and predict inline on the event loop: a
+single-row predict takes microseconds, and one thread avoids the contention that
+threaded predicts show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+import pandas as pd
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+
+from .contract import json_schema
+from .middleware import Observe
+from .openapi import NOT_READY
+from .requests import Rejected, decode, records_of
+from .serving import ENDPOINTS, Observer, Serving, State, now
+from .store import FeatureStore
+from .telemetry import CONTENT_TYPE
+
+__all__ = ["ENDPOINTS", "Http"]
+
+# Adds the owners' own routes to the app (their custom/routes.py).
+Routes = Callable[[FastAPI], None]
+
+
+def _json(content: object, status: int = 200) -> Response:
+    return Response(msgspec.json.encode(content), status, media_type="application/json")
+
+
+@dataclass(frozen=True)
+class Http:
+    """One service over HTTP: its ``serving``; ``settings``, its settings class
+    (``artifact``, ``host``, ``port``, ``max_batch_records`` and, with precompute,
+    ``feature_store``); the ``title`` and ``description`` of its OpenAPI document."""
+
+    serving: Serving
+    settings: type
+    title: str
+    description: str
+
+    def create_app(
+        self,
+        config: Any = None,
+        *,
+        artifact: Any = None,
+        store: FeatureStore | None = None,
+        clock: Callable[[], pd.Timestamp] = now,
+        observers: Iterable[Observer] = (),
+        routes: Routes | None = None,
+    ) -> FastAPI:
+        """The service as an ASGI app.
+
+        ``config`` is the settings or just the artifact's location (default: the
+        settings class's defaults). The artifact is loaded and verified when the
+        app starts (its lifespan), unless an already loaded ``artifact`` is given
+        (and likewise the feature ``store``), as ``run`` does after checking them.
+        ``clock`` gives the scoring time; ``observers`` are called with (valid
+        inputs, scored rows) after each predict; ``routes`` adds the owners' own
+        routes, last.
+        """
+        if config is None:
+            settings = self.settings()
+        elif isinstance(config, self.settings):
+            settings = config
+        else:
+            settings = self.settings(artifact=str(config))
+        state = self.serving.new_state(settings, clock, observers, artifact, store)
+
+        @asynccontextmanager
+        async def lifespan(app: FastAPI):
+            self.serving.load(state)
+            yield
+            self.serving.unload(state)
+
+        app = FastAPI(
+            title=self.title,
+            version="0.1.0",
+            description=self.description,
+            lifespan=lifespan,
+        )
+        app.state.service = state
+        app.add_middleware(Observe, telemetry=state.telemetry)
+        self._add_endpoints(app, state)
+        if routes is not None:
+            routes(app)
+        return app
+
+    def _add_endpoints(self, app: FastAPI, state: State) -> None:
+        serving = self.serving
+        requests, openapi = serving.requests, serving.openapi
+        limit = state.settings.max_batch_records
+
+        @app.exception_handler(Rejected)
+        async def rejected(request: Request, error: Rejected) -> Response:
+            state.telemetry.observe_violations(error.violations)
+            content = {"detail": error.detail, "violations": error.violations}
+            return _json(content, error.status)
+
+        def ready() -> None:
+            if state.artifact is None:
+                raise Rejected(503, "the model is not loaded yet", [])
+
+        @app.post(
+            "/predict",
+            summary="Score one record",
+            openapi_extra={"requestBody": openapi.record_body()},
+            responses=openapi.predict_responses(),
+        )
+        async def predict(request: Request) -> Response:
+            ready()
+            record, _ = decode(await request.body())
+            record, values = requests.checked(record)
+            state.telemetry.observe_unknown_fields(requests.undeclared(record))
+            return _json(serving.predict_one(state, values))
+
+        @app.post(
+            "/predict/batch",
+            summary="Score a batch of records, in order",
+            openapi_extra={"requestBody": openapi.batch_body(limit)},
+            responses=openapi.batch_responses(),
+        )
+        async def predict_batch(request: Request) -> Response:
+            ready()
+            body, strict = decode(await request.body())
+            records = records_of(body, limit)
+            if not records:
+                return _json({"results": []})
+            valid = requests.check_batch(records, strict)
+            undeclared = sum(map(requests.undeclared, records))
+            state.telemetry.observe_unknown_fields(undeclared)
+            return _json({"results": serving.predict(state, valid)})
+
+        @app.get("/health", summary="Liveness: 200 while the process runs")
+        async def health() -> dict:
+            return {"status": "alive"}
+
+        @app.get(
+            "/ready",
+            summary="Readiness: 200 once the model is loaded and verified, else 503",
+            responses={"503": NOT_READY},
+        )
+        async def readiness() -> Response:
+            if state.artifact is None:
+                return JSONResponse({"status": "loading"}, 503)
+            metadata = state.artifact.metadata
+            return _json(
+                {
+                    "status": "ready",
+                    "model_sha256": metadata.get("model_sha256"),
+                    "trained_at": metadata.get("trained_at"),
+                }
+            )
+
+        @app.get("/metrics", summary="Prometheus metrics", response_class=Response)
+        async def metrics() -> Response:
+            if state.recent.rows and state.artifact is not None:
+                state.telemetry.observe_drift(state.recent.drift(state.artifact))
+            return Response(state.telemetry.render(), media_type=CONTENT_TYPE)
+
+        @app.get("/contract", summary="The input contract as JSON Schema")
+        async def contract() -> dict:
+            return json_schema(serving.contract, serving.request_fields)
+
+    def run(self, settings: Any, create_app: Callable[..., FastAPI]) -> None:
+        """Check the artifact (and feature store), then serve until stopped.
+
+        Loading first means that a missing, tampered or incompatible artifact (or
+        feature store) stops the command with one line before any port is opened.
+        ``create_app`` is the service's own (it adds the owners' routes).
+        """
+        serving = self.serving
+        artifact = serving.load_artifact(settings.artifact)
+        store = None
+        if serving.precompute is not None:
+            store = serving.feature_store(settings.feature_store).open()
+        app = create_app(settings, artifact=artifact, store=store)
+        # One process, one event loop: scale with replicas. The access log is off
+        # because /metrics counts every request at a fraction of its cost.
+        uvicorn.run(app, host=settings.host, port=settings.port, access_log=False)

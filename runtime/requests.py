@@ -1,0 +1,236 @@
+# modelplate runtime, vendored: `modelplate update` replaces it and reports edits.
+"""Request bodies: decoded with msgspec and checked against the contract.
+
+No framework coerces "1.5" into a number here: one record is checked by
+``parse_record`` (every violation, in microseconds), a batch column by column by
+``validate_frame``. A request that breaks the contract is ``Rejected`` (422) with
+every violation, its field, rule and (in a batch) record index.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import msgspec
+import pandas as pd
+
+from .contract import REASONS, parse_record, validate_frame, validate_record
+from .definition import Contract, Field
+
+__all__ = ["Rejected", "Requests", "body_violation", "decode", "records_of"]
+
+
+class Rejected(Exception):
+    """A request the service refuses: HTTP ``status`` with its violations."""
+
+    def __init__(self, status: int, detail: str, violations: list[dict]) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.violations = violations
+
+
+def decode(body: bytes) -> tuple[object, bool]:
+    """(the JSON value, whether it was standard JSON).
+
+    msgspec first (fast for large batches); a body it refuses is tried once more
+    with the standard library, which accepts NaN and Infinity, so that a producer
+    sending them learns which field holds them rather than "malformed JSON".
+    """
+    try:
+        return msgspec.json.decode(body), True
+    except (msgspec.DecodeError, RecursionError) as error:
+        try:
+            return json.loads(body, parse_int=_integer), False
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            message = str(error)
+    raise Rejected(422, "the body is not valid JSON", [body_violation("json", message)])
+
+
+_HUGE = 2**1000  # beyond this an integer has no float64 near it
+
+
+def _integer(text: str) -> int | float:
+    """An integer literal; one beyond float64's range becomes infinity."""
+    value = int(text)
+    return value if abs(value) < _HUGE else float(text)
+
+
+def _tamed(record: object) -> object:
+    """``record`` with integers beyond float64's range as infinities, which the
+    contract refuses as non-finite numbers instead of overflowing on them."""
+    if not isinstance(record, Mapping):
+        return record
+    return {name: _finite_int(value) for name, value in record.items()}
+
+
+def _finite_int(value: object) -> object:
+    if isinstance(value, int) and abs(value) >= _HUGE:
+        return float("inf") if value > 0 else float("-inf")
+    return value
+
+
+def body_violation(rule: str, message: str, name: str = "$body") -> dict:
+    return {"field": name, "rule": rule, "message": message}
+
+
+def _as_dicts(violations: Iterable, index: int | None = None) -> list[dict]:
+    found = [
+        {"field": v.field, "rule": v.rule, "message": v.message} for v in violations
+    ]
+    if index is not None:
+        for violation in found:
+            violation["index"] = index
+    return found
+
+
+@dataclass(frozen=True)
+class _Plain:
+    field: str
+    rule: str
+    message: str
+
+
+def records_of(body: object, limit: int) -> list:
+    """The records of a batch body ``{"records": [...]}``, at most ``limit`` (413)."""
+    if not isinstance(body, Mapping) or not isinstance(body.get("records"), list):
+        message = 'expected a JSON object {"records": [...]}'
+        raise Rejected(422, message, [body_violation("type", message)])
+    extra = sorted(str(key) for key in body if key != "records")
+    if extra:
+        message = f"unexpected keys {extra}; the body holds only records"
+        raise Rejected(422, message, [body_violation("unknown_field", message)])
+    records = body["records"]
+    if len(records) > limit:
+        message = f"{len(records)} records, at most {limit} per batch"
+        raise Rejected(
+            413, message, [body_violation("max_records", message, "records")]
+        )
+    return records
+
+
+@dataclass(frozen=True)
+class Requests:
+    """The checks of one service's requests: ``fields`` are what a request carries
+    (``Service.request_fields``), ``example`` one record the contract accepts."""
+
+    contract: Contract
+    fields: tuple[Field, ...]
+    example: Mapping[str, object]
+
+    @cached_property
+    def names(self) -> tuple[str, ...]:
+        return tuple(field.name for field in self.fields)
+
+    @cached_property
+    def declared(self) -> frozenset[str]:
+        return frozenset(self.names)
+
+    def frame(self, records: Sequence[Mapping]) -> pd.DataFrame:
+        """The declared fields of ``records`` as object columns, as JSON arrives."""
+        return pd.DataFrame(
+            {name: [record.get(name) for record in records] for name in self.names},
+            index=pd.RangeIndex(len(records)),
+            dtype=object,
+        )
+
+    def undeclared(self, record: Mapping) -> int:
+        """How many fields of an accepted record the contract does not declare."""
+        return len(record.keys() - self.declared)
+
+    def _keys_fit(self, record: Mapping) -> bool:
+        """Whether a record has every declared field (and, when rejecting, no other)."""
+        if self.contract.unknown_fields == "reject":
+            return record.keys() == self.declared
+        return self.declared <= record.keys()
+
+    def _violations_of(self, record: object, reasons: str | None = None) -> list:
+        """Every violation of one record, structured (``validate_record``)."""
+        if not isinstance(record, Mapping):
+            return [
+                _Plain("$record", "type", f"expected a JSON object, got {record!r}")
+            ]
+        found = validate_record(record, self.contract, self.fields)
+        if not found and reasons:
+            # The column-wise check refused what the per-record one accepted: say so
+            # rather than guess which rule it meant.
+            return [_Plain("$record", "contract", reasons)]
+        return found
+
+    def checked(self, record: object) -> tuple[Mapping, dict[str, object]]:
+        """(the record as checked, its values as the contract parsed them), or 422."""
+        if not isinstance(record, Mapping):
+            violations = self._violations_of(record)
+        else:
+            try:
+                values, violations = parse_record(record, self.contract, self.fields)
+            except OverflowError:
+                record = _tamed(record)
+                values, violations = parse_record(record, self.contract, self.fields)
+        if violations:
+            message = "the record breaks the input contract"
+            raise Rejected(422, message, _as_dicts(violations))
+        return record, values
+
+    def checked_record(self, record: object) -> Mapping:
+        """The record if it keeps the contract (as checked), or ``Rejected`` (422)."""
+        return self.checked(record)[0]
+
+    def check_record(self, record: object) -> pd.DataFrame:
+        """The record as a one-row frame parsed by the contract, or ``Rejected``."""
+        return self.parsed_row(self.checked(record)[1])
+
+    @cached_property
+    def dtypes(self) -> dict[str, object]:
+        """The column types ``validate_frame`` gives valid values (from the example)."""
+        example = self.frame([self.example])
+        valid, _ = validate_frame(example, self.contract, self.fields)
+        return valid.dtypes.to_dict()
+
+    def parsed_row(self, values: Mapping[str, object]) -> pd.DataFrame:
+        """A valid record's parsed ``values`` (``parse_record``) as the one-row frame
+        ``validate_frame`` would return: about 0.4 ms, where running the column-wise
+        check on one row takes several."""
+        dtypes = self.dtypes
+        return pd.DataFrame(
+            {name: pd.Series([values[name]], dtype=dtypes[name]) for name in self.names}
+        )
+
+    def check_batch(
+        self, records: Sequence[object], strict_json: bool = True
+    ) -> pd.DataFrame:
+        """All records as one frame parsed by the contract, or ``Rejected`` (422).
+
+        The whole batch is checked column by column; only the records it refuses
+        (and those with missing or extra keys, which a frame cannot tell from
+        nulls) are checked again one by one, to list their violations by index.
+        """
+        try:
+            return self._check_batch(records, strict_json)
+        except OverflowError:
+            return self._check_batch([_tamed(r) for r in records], strict_json)
+
+    def _check_batch(self, records: Sequence[object], strict: bool) -> pd.DataFrame:
+        suspects = {
+            index
+            for index, record in enumerate(records)
+            # NaN and Infinity (non-standard JSON) look like nulls in a frame.
+            if not strict
+            or not isinstance(record, Mapping)
+            or not self._keys_fit(record)
+        }
+        mappings = [record if isinstance(record, Mapping) else {} for record in records]
+        valid, rejects = validate_frame(
+            self.frame(mappings), self.contract, self.fields
+        )
+        reasons = rejects[REASONS].to_dict()
+        violations = []
+        for index in sorted(suspects.union(reasons)):
+            found = self._violations_of(records[index], reasons.get(index))
+            violations += _as_dicts(found, index=index)
+        if violations:
+            raise Rejected(422, "records break the input contract", violations)
+        return valid

@@ -1,0 +1,238 @@
+# modelplate runtime, vendored: `modelplate update` replaces it and reports edits.
+"""Scoring requests: one service's checked records through its scorer, observed.
+
+``Serving`` is told one service's contract, features, scorer and artifact loader,
+and holds what its app does with a request between checking it
+(``runtime.requests``) and answering it (``runtime.http``). A single record is
+scored on numpy arrays (``runtime.record``): a one-row DataFrame would cost
+milliseconds in pandas calls around a model that takes microseconds. With
+``precompute``, the features it names are looked up in the feature store by
+entity (404 for one it does not hold, 409 when older than max_age).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .definition import Contract, Decisions, Features, Field, Monitoring, Precompute
+from .errors import MissingEntityError, StaleFeatureError
+from .openapi import OpenApi
+from .pipeline import Scorer, Scoring
+from .recent import Part, Recent
+from .record import api_result, columns_from, result_of
+from .requests import Rejected, Requests, body_violation
+from .store import FeatureStore, entity_key, entity_keys
+from .telemetry import Telemetry
+
+__all__ = ["ENDPOINTS", "Observer", "Serving", "State", "now", "refused"]
+
+ENDPOINTS = ("/predict", "/predict/batch", "/health", "/ready", "/metrics", "/contract")
+# Called with (valid inputs, scored rows) after each successful predict.
+Observer = Callable[[pd.DataFrame, pd.DataFrame], None]
+
+
+def now() -> pd.Timestamp:
+    """Now, as a naive UTC timestamp (how the contract stores times)."""
+    return pd.Timestamp(datetime.now(timezone.utc)).tz_convert(None)
+
+
+def refused(
+    error: MissingEntityError | StaleFeatureError,
+    keys: list[str],
+    precompute: Precompute,
+    index: pd.Index | None = None,
+) -> Rejected:
+    """404 for entities the store does not hold, 409 for features older than
+    max_age: each record whose entity it is gets a violation (in a batch, with
+    its ``index``)."""
+    missing = isinstance(error, MissingEntityError)
+    status, rule = (404, "unknown_entity") if missing else (409, "stale_features")
+    entity, named = precompute.entity, set(error.entities)
+    rows = [None] * len(keys) if index is None else list(index)
+    violations = []
+    for key, row in zip(keys, rows, strict=True):
+        if key not in named:
+            continue
+        if missing:
+            message = f"no precomputed features for {entity} {key}"
+        else:
+            message = (
+                f"the precomputed features of {entity} {key} are older "
+                f"than max_age {precompute.max_age}"
+            )
+        violation = body_violation(rule, message, entity)
+        violations.append(violation if row is None else {**violation, "index": row})
+    return Rejected(status, str(error), violations)
+
+
+@dataclass
+class State:
+    settings: Any
+    telemetry: Telemetry
+    clock: Callable[[], pd.Timestamp]
+    observers: tuple[Observer, ...]
+    recent: Recent  # the last records scored, for drift on each /metrics scrape
+    artifact: Any = None
+    preloaded: Any = field(default=None, repr=False)
+    store: FeatureStore | None = None
+    prestore: FeatureStore | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class Serving:
+    """One service's scoring of requests. ``load_artifact(location)`` loads and
+    verifies its artifact; ``namespace`` prefixes its metrics; ``command`` fills its
+    feature store."""
+
+    contract: Contract
+    request_fields: tuple[Field, ...]
+    features: Features
+    scorer: Scorer
+    load_artifact: Callable[[object], Any]
+    example: Mapping[str, object]
+    monitoring: Monitoring
+    namespace: str
+    decisions: Decisions | None = None
+    precompute: Precompute | None = None
+    command: str = "precompute"
+
+    @cached_property
+    def requests(self) -> Requests:
+        return Requests(self.contract, self.request_fields, self.example)
+
+    @cached_property
+    def openapi(self) -> OpenApi:
+        """The request bodies and responses in the OpenAPI document."""
+        return OpenApi(
+            self.contract,
+            self.request_fields,
+            self.example,
+            task=self.scorer.task,
+            decisions=self.decisions,
+            precompute=self.precompute,
+        )
+
+    @property
+    def decision(self) -> str | None:
+        """The decision column, when the service has rules."""
+        return self.decisions.output if self.decisions else None
+
+    def feature_store(self, path: str | os.PathLike) -> FeatureStore:
+        """This service's feature store at ``path`` (``precompute`` fills it)."""
+        return FeatureStore(path, self.precompute, self.contract, command=self.command)
+
+    def score_records(
+        self,
+        valid: pd.DataFrame,
+        artifact: Any,
+        as_of: pd.Timestamp,
+        store: FeatureStore | None = None,
+    ) -> Scoring:
+        """Score contract-checked rows, with their precomputed features from
+        ``store`` when the service has one."""
+        looked_up = None
+        if store is not None:
+            entities = valid[self.precompute.entity]
+            try:
+                looked_up = store.lookup(entities, as_of)
+            except (MissingEntityError, StaleFeatureError) as error:
+                keys = entity_keys(entities)
+                raise refused(error, keys, self.precompute, valid.index) from None
+        return self.scorer.score_steps(valid, artifact, as_of, looked_up)
+
+    def to_results(self, scored: pd.DataFrame) -> list[dict]:
+        """Scored rows as JSON-ready dicts, in order."""
+        rows = scored.to_dict(orient="records")
+        if self.scorer.task == "multiclass_classification":
+            return [api_result(row) for row in rows]
+        return rows
+
+    def new_telemetry(self) -> Telemetry:
+        """The metrics of one app of this service, in a registry of their own."""
+        return Telemetry(
+            ENDPOINTS,
+            namespace=self.namespace,
+            fields=[field.name for field in self.contract.fields],
+            feature_ranges=self.features.ranges,
+            task=self.scorer.task,
+            output=self.scorer.output,
+        )
+
+    # ------------------------------------------------------------ in an app
+
+    def new_state(
+        self,
+        settings: Any,
+        clock: Callable[[], pd.Timestamp],
+        observers: Iterable[Observer],
+        artifact: Any = None,
+        store: FeatureStore | None = None,
+    ) -> State:
+        """What one app holds: its settings, metrics, clock and recent records, and
+        (given, or loaded when it starts) the artifact and feature store."""
+        recent = Recent(self.requests.dtypes, self.contract, self.monitoring.drift)
+        state = State(settings, self.new_telemetry(), clock, tuple(observers), recent)
+        state.preloaded, state.prestore = artifact, store
+        return state
+
+    def load(self, state: State) -> None:
+        artifact = state.preloaded or self.load_artifact(state.settings.artifact)
+        if self.precompute is not None:
+            # The store is checked at start too: a missing or foreign file stops it.
+            path = state.settings.feature_store
+            state.store = state.prestore or self.feature_store(path).open()
+        statistics = artifact.metadata.get("statistics", {}).get("output", {})
+        quantiles = statistics.get(self.scorer.output, {}).get("quantiles", {})
+        state.telemetry.track_predictions(list(quantiles.values()))
+        state.artifact = artifact
+
+    def unload(self, state: State) -> None:
+        state.artifact = None
+        if state.store is not None and state.store is not state.prestore:
+            state.store.close()
+        state.store = None
+
+    def _observe(self, state: State, inputs: Part, scoring: Scoring) -> None:
+        """Monitoring of one scoring: counters now, drift at the next scrape."""
+        scored, output = scoring.scored, self.scorer.output
+        outputs = np.asarray(scored[output])
+        state.recent.add(inputs, scoring.features, {output: outputs})
+        state.telemetry.observe_features(scoring.derived)
+        decisions = np.asarray(scored[self.decision]) if self.decision else None
+        state.telemetry.observe_outputs(outputs, decisions)
+
+    def predict(self, state: State, valid: pd.DataFrame) -> list[dict]:
+        scoring = self.score_records(valid, state.artifact, state.clock(), state.store)
+        self._observe(state, valid, scoring)
+        for observe in state.observers:
+            observe(valid, scoring.scored)
+        return self.to_results(scoring.scored)
+
+    def predict_one(self, state: State, values: Mapping) -> dict:
+        """One checked record's parsed ``values`` through the one-record path
+        (``runtime.record``), when it can take it; observers see frames, so with
+        observers it takes the frame path."""
+        columns = None
+        if not state.observers:
+            columns = columns_from(values, self.features, self.request_fields)
+        if columns is None:
+            return self.predict(state, self.requests.parsed_row(values))[0]
+        as_of, looked_up = state.clock(), None
+        if state.store is not None:
+            entity = columns[self.precompute.entity][0]
+            try:
+                looked_up = state.store.lookup_one(entity, as_of)
+            except (MissingEntityError, StaleFeatureError) as error:
+                keys = [entity_key(entity)]
+                raise refused(error, keys, self.precompute) from None
+        scoring = self.scorer.score_record(columns, state.artifact, as_of, looked_up)
+        self._observe(state, columns, scoring)
+        return result_of(scoring.scored)
