@@ -99,20 +99,6 @@ def _serve(side: dict) -> tuple[subprocess.Popen, str]:
     return service._start(command, project, service._env(project), url + "/ready"), url
 
 
-def _stages(side: dict, probe: str, rows: str) -> dict:
-    project = side["project"]
-    result = subprocess.run(
-        [sys.executable, "-c", probe, str(side["artifact"]), rows],
-        cwd=project,
-        env=service._env(project),
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
 def run(report) -> None:
     scratch = Path(tempfile.mkdtemp(prefix="modelplate-bench-baseline-"))
     servers: list[subprocess.Popen] = []
@@ -149,7 +135,9 @@ def run(report) -> None:
             runs: dict[str, list[float]] = {"before": [], "after": []}
             for _ in range(ROUNDS):
                 for name, side in (("before", before), ("after", after)):
-                    stages = _stages(side, probes[name], rows)
+                    stages = service._stages(
+                        side["project"], side["artifact"], rows, probes[name]
+                    )
                     total = sum(
                         stages[key]
                         for key in ("contract_s", "features_s", "serialization_s")

@@ -214,9 +214,10 @@ def _rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def _stages(project: Path, artifact: Path, argument: str) -> dict:
+def _stages(project: Path, artifact: Path, argument: str, probe: str = STAGES) -> dict:
+    """Run the batch-stage ``probe`` (this checkout's, by default) in ``project``."""
     result = subprocess.run(
-        [sys.executable, "-c", STAGES, str(artifact), argument],
+        [sys.executable, "-c", probe, str(artifact), argument],
         cwd=project,
         env=_env(project),
         capture_output=True,
