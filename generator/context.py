@@ -7,7 +7,6 @@ or a literal written by `py_literal`; templates never see the spec's raw text in
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 from . import schema as S
@@ -15,7 +14,7 @@ from .checks import CheckedSpec
 from .layers import import_layers
 from .literals import py_literal, strip_outer_parentheses
 from .sample import sample_rows, synthesize
-from .spec import FieldSpec, Spec
+from .spec import FieldSpec
 from .team import TeamDefaults
 from .testcases import CASE_KINDS, build_cases
 
@@ -36,24 +35,6 @@ def _contract_field(f: FieldSpec) -> dict:
         "impute": f.impute,
         "fill_value": f.fill_value,
     }
-
-
-def contract_of(spec: Spec) -> dict:
-    """The input contract as canonical data: what its hash, and so an artifact, binds to."""
-    return {
-        "unknown_fields": spec.unknown_fields,
-        "wire_names": {
-            f.wire_name: f.name
-            for f in spec.inputs.values()
-            if f.wire_name and f.wire_name != f.name
-        },
-        "fields": [_contract_field(f) for f in spec.inputs.values()],
-    }
-
-
-def contract_hash(spec: Spec) -> str:
-    canonical = json.dumps(contract_of(spec), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _field(f: FieldSpec) -> dict:
@@ -310,7 +291,6 @@ def build_context(
         },
         "spec_text": spec.text,
         "layers": import_layers(spec.package),
-        "contract_hash": contract_hash(spec),
         "inputs": [_field(f) for f in spec.inputs.values()],
         "unknown_fields": spec.unknown_fields,
         "id_field": spec.id_field,
@@ -330,4 +310,4 @@ def build_context(
     }
 
 
-__all__ = ["build_context", "contract_hash", "py_literal"]
+__all__ = ["build_context", "py_literal"]
