@@ -6,6 +6,7 @@ The public API is what `__all__` lists; the CLI (`modelplate.cli`) is a thin lay
 from ._version import __version__
 from .api import audit, check, generate, infer, load_spec, update
 from .errors import (
+    AuditError,
     GenerationError,
     InferError,
     ModelplateError,
@@ -16,6 +17,7 @@ from .errors import (
 )
 
 __all__ = [
+    "AuditError",
     "GenerationError",
     "InferError",
     "ModelplateError",

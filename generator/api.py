@@ -15,7 +15,7 @@ from ._version import __version__
 from .audit import AuditReport, audit_repository
 from .checks import CheckedSpec, check_spec
 from .context import build_context
-from .errors import SpecError
+from .errors import AuditError, SpecError
 from .infer import SAMPLE_ROWS, infer_spec, write_inferred_spec
 from .spec import Spec, read_spec_file, read_spec_partially, read_spec_text
 from .team import TeamDefaults, apply_defaults, find_defaults, load_defaults
@@ -64,7 +64,8 @@ def generate(
     """Check a spec and render its service repository into `output` (atomically).
 
     The default output is a folder named after the spec's `name` in the current directory.
-    An existing non-empty output is refused unless `force` is given. With `git` (the
+    An existing non-empty output is refused unless `force` is given and it holds a
+    previous render of the same spec (and not the spec file itself). With `git` (the
     default) the project is a git repository whose first commit is the pristine render,
     which is what `update` merges from later. The installed runtime is vendored into
     `src/<package>/runtime/`, or the runtime folder `runtime` (a fork of it) if given.
@@ -83,6 +84,7 @@ def generate(
         template=_template(template, checked),
         commit_message=message if git else None,
         runtime=Path(runtime) if runtime is not None else None,
+        spec=Path(spec_path),
     )
 
 
@@ -174,5 +176,7 @@ def audit(project: str | Path = ".") -> AuditReport:
     The lessons required are the team's (`required_lessons` in modelplate.toml), else all.
     """
     root = Path(project).resolve()
+    if not root.is_dir():
+        raise AuditError(f"{project}: not a folder (expected a repository to audit)")
     required = load_defaults(find_defaults(root)).required_lessons
     return audit_repository(root, required)

@@ -5,7 +5,8 @@ covered when the module that owns it exists, keeps to its layer (the model does 
 feature engineering, the rules do not import the model) and has its tests. It also reports
 the template version the repository was made with, whether its spec has changed since
 the last render it merged, and the vendored runtime: its version, and every file an owner
-edited, deleted or added in it (which fails the audit: `update` would refuse it).
+edited, deleted or added in it (which fails the audit: `update` would refuse it), and
+any conflict marker committed in a tracked file (which fails it too).
 """
 
 from __future__ import annotations
@@ -50,10 +51,19 @@ class AuditReport:
     spec_drift: str | None = None
     required: tuple[int, ...] = tuple(LESSONS)
     runtime: RuntimeStatus | None = None  # None: no vendored runtime
+    # (path, line) of each conflict marker committed in a tracked file.
+    conflict_markers: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def runtime_edits(self) -> list[RuntimeEdit]:
         return self.runtime.edits if self.runtime else []
+
+    @property
+    def failed(self) -> bool:
+        """Whether the audit fails: a required lesson missing, a runtime edit, a marker."""
+        return bool(
+            self.missing_required or self.runtime_edits or self.conflict_markers
+        )
 
     @property
     def missing_required(self) -> list[int]:
@@ -211,6 +221,8 @@ def audit_repository(
         report.template_version = answers.get("modelplate_version")
         report.template_commit = answers.get("_commit")
     report.spec_drift = _spec_drift(root)
+    if (root / ".git").exists():
+        report.conflict_markers = gitops.conflict_markers(root)
     if repo.package is not None:
         report.runtime = runtime_status(root, repo.package.name)
     return report
@@ -261,6 +273,10 @@ def format_report(report: AuditReport) -> str:
             f"  {len(report.runtime_edits)} vendored runtime file(s) edited: `modelplate "
             "update` refuses to replace them without --replace-runtime"
         )
+    lines.extend(
+        f"  CONFLICT {path}:{line}: a conflict marker is committed; resolve it"
+        for path, line in report.conflict_markers
+    )
     return "\n".join(lines)
 
 

@@ -124,7 +124,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "audit":
         report = api.audit(args.project)
         print(format_report(report))
-        return 1 if report.missing_required or report.runtime_edits else 0
+        return 1 if report.failed else 0
     if args.command == "infer":
         return _infer(args)
     raise AssertionError(

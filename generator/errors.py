@@ -5,6 +5,7 @@
     ├── OutputError                 the output folder cannot be used (exists, not empty, ...)
     ├── GenerationError             rendering or verifying a project failed
     ├── UpdateError                 an update cannot run or left conflicts to resolve
+    ├── AuditError                  the folder to audit is not one
     └── InferError                  `infer` cannot read the data or make a spec from it
 
 Exceptions carry structured fields and never print; the CLI decides how to show them.
@@ -54,6 +55,10 @@ class GenerationError(ModelplateError):
     """Rendering or verifying a project failed; nothing was written to the output."""
 
 
+class AuditError(ModelplateError):
+    """The folder given to `audit` does not exist or is not a folder."""
+
+
 class InferError(ModelplateError):
     """The data cannot be read, or cannot make a spec; the message names file and column."""
 
@@ -75,6 +80,7 @@ class UpdateError(ModelplateError):
 
 
 __all__ = [
+    "AuditError",
     "GenerationError",
     "InferError",
     "ModelplateError",

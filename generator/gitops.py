@@ -135,6 +135,38 @@ def unmerged_paths(repo: Path) -> list[str]:
     return sorted(set(git(repo, "diff", "--name-only", "--diff-filter=U").split()))
 
 
+# A line git writes into a conflicted file: `<<<<<<< ours`, `>>>>>>> theirs`. The
+# `=======` between them is also a Markdown heading underline, so it alone proves nothing.
+_MARKER = r"^(<{7}|>{7})( |$)"
+
+
+def conflict_markers(repo: Path) -> list[tuple[str, int]]:
+    """(path, line) of each conflict marker in a tracked file of the work tree.
+
+    `git diff --name-only --diff-filter=U` forgets a conflict once it is committed; an
+    owner who commits the markers would pass every later check, so this reads the text.
+    """
+    # Bytes, not text: a tracked file may be in any encoding; -o prints only the marker.
+    result = subprocess.run(
+        ["git", "-C", str(repo), "grep", "-I", "-n", "-o", "-z", "-E", "-e", _MARKER],
+        capture_output=True,
+        env=_env(),
+        check=False,
+    )
+    if result.returncode == 1:  # git grep: nothing found
+        return []
+    if result.returncode != 0:
+        raise UpdateError(
+            f"git grep failed in {repo}: {os.fsdecode(result.stderr).strip()}"
+        )
+    found = []
+    for entry in result.stdout.split(b"\n"):
+        if entry:
+            path, line, _ = entry.split(b"\0", 2)
+            found.append((os.fsdecode(path), int(line)))
+    return found
+
+
 def read_blob(repo: Path, commit: str, path: str) -> bytes | None:
     result = subprocess.run(
         ["git", "-C", str(repo), "show", f"{commit}:{path}"],
@@ -153,6 +185,7 @@ __all__ = [
     "PRISTINE",
     "branch_commit",
     "commit_tree_of",
+    "conflict_markers",
     "git",
     "graft_folder",
     "init_repository",

@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,11 +18,11 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from .copying import copy_template
-from .errors import GenerationError, OutputError
+from .errors import GenerationError
 from .gitops import init_repository
+from .output import move_into_place, prepare_output, remove_abandoned, scratch_folder
 from .vendor import vendor_runtime
 
-ANSWERS_FILE = ".copier-answers.yml"
 _LEFTOVERS = ("{{", "}}", "{%", "%}", "[[ ", " ]]")
 _LINE_LENGTH = 88
 
@@ -153,31 +152,6 @@ def _verify(root: Path, files: list[str]) -> None:
                 ) from None
 
 
-def prepare_output(output: Path, force: bool) -> None:
-    if output.exists() and not output.is_dir():
-        raise OutputError(f"{output} exists and is not a folder")
-    if output.is_dir() and any(output.iterdir()) and not force:
-        raise OutputError(
-            f"{output} exists and is not empty (use --force to replace it)"
-        )
-
-
-def move_into_place(built: Path, output: Path) -> None:
-    """Swap the finished tree into `output`; the old content goes only once the new is in."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    if output.exists():
-        old = Path(tempfile.mkdtemp(prefix=".modelplate-old-", dir=output.parent))
-        output.rename(old / "previous")
-        try:
-            built.rename(output)
-        except OSError:
-            (old / "previous").rename(output)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        built.rename(output)
-
-
 def render_project(
     context: dict,
     data: dict,
@@ -186,21 +160,24 @@ def render_project(
     template: Path | None = None,
     commit_message: str | None = None,
     runtime: Path | None = None,
+    spec: Path | None = None,
 ) -> RenderResult:
     """Render a whole project to `output`, atomically.
 
     With `commit_message`, the project becomes a git repository whose first commit is the
-    pristine render, also kept on the branch that `modelplate update` merges from.
+    pristine render, also kept on the branch that `modelplate update` merges from. `spec`,
+    the file rendered from, is never inside what `force` replaces.
     """
     output = output.resolve()
-    prepare_output(output, force)
+    prepare_output(output, force, data["spec_name"], spec)
     output.parent.mkdir(parents=True, exist_ok=True)
-    # The temporary folder sits beside the output so the final move is a rename on the
-    # same file system, and it is removed whatever happens.
-    with tempfile.TemporaryDirectory(
-        prefix=".modelplate-", dir=output.parent
-    ) as scratch:
-        built = Path(scratch) / "project"
+    remove_abandoned(output.parent)
+    # The scratch folder sits beside the output so the final move is a rename on the
+    # same file system; it is removed whatever happens, or by the next render if this
+    # process is killed.
+    scratch = scratch_folder(output.parent, "new")
+    try:
+        built = scratch / "project"
         try:
             files = render_tree(
                 template or template_dir(), built, context, data, runtime
@@ -214,6 +191,8 @@ def render_project(
         if commit_message is not None:
             init_repository(built, commit_message)
         move_into_place(built, output)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     return RenderResult(output, files)
 
 

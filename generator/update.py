@@ -90,6 +90,16 @@ def _preflight(repo: Path) -> str:
         raise UpdateError(
             f"the work tree has uncommitted changes ({shown}); commit or stash them first"
         )
+    markers = gitops.conflict_markers(repo)
+    if markers:
+        raise UpdateError(
+            f"{len(markers)} conflict marker(s) are committed in tracked files, left from "
+            "an earlier merge; resolve them and commit before updating",
+            [
+                UpdateConflict(path, f"conflict marker at line {line}")
+                for path, line in markers
+            ],
+        )
     return previous
 
 

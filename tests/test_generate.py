@@ -150,10 +150,10 @@ def test_git_history_starts_with_the_pristine_render(churn_project):
 
 
 def test_a_non_empty_output_is_refused_without_force(tmp_path, capsys):
-    out = tmp_path / "taken"
-    out.mkdir()
+    out = tmp_path / "previous"
+    modelplate.generate(MINIMAL, out, git=False)
     (out / "keep.txt").write_text("mine")
-    assert main(["new", str(CHURN), "--output", str(out)]) == 1
+    assert main(["new", str(MINIMAL), "--output", str(out)]) == 1
     assert "not empty" in capsys.readouterr().err
     assert (out / "keep.txt").read_text() == "mine"
     assert main(["new", str(MINIMAL), "--output", str(out), "--force"]) == 0
@@ -179,7 +179,7 @@ def test_a_failed_forced_generation_keeps_the_old_content(tmp_path):
     shutil.copytree(template_dir(), broken)
     (broken / "project" / "broken.py.jinja").write_text("def (:\n")
     out = tmp_path / "existing"
-    out.mkdir()
+    modelplate.generate(CHURN, out, git=False)
     (out / "keep.txt").write_text("mine")
     with pytest.raises(modelplate.GenerationError, match="invalid Python"):
         modelplate.generate(CHURN, out, template=broken, force=True)

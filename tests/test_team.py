@@ -107,6 +107,16 @@ def test_audit_of_an_unrelated_repository_misses_every_lesson(tmp_path, capsys):
     assert "10 required lesson(s) missing" in out
 
 
+def test_audit_of_what_is_not_a_folder_is_one_line(tmp_path, capsys):
+    for target in (tmp_path / "nope", Path("/dev/null")):
+        assert main(["audit", str(target)]) == 1
+        err = capsys.readouterr().err
+        assert (
+            err
+            == f"modelplate: {target}: not a folder (expected a repository to audit)\n"
+        )
+
+
 def test_audit_flags_mixed_layers(generated, tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(generated, copy)

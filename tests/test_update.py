@@ -146,6 +146,38 @@ def test_a_conflicting_edit_exits_non_zero_and_lists_the_markers(
     assert "<<<<<<<" in dockerfile.read_text()
 
 
+def test_committed_conflict_markers_fail_update_and_audit(
+    project, template_repo, capsys
+):
+    # An owner who `git add`s a conflicted file without resolving it.
+    readme = project / "README.md"
+    readme.write_text(
+        readme.read_text() + "<<<<<<< HEAD\nours\n=======\ntheirs\n>>>>>>> abc123\n"
+    )
+    commit_all(project, "resolved (not really)")
+    lines = len(readme.read_text().splitlines())
+    release(template_repo, "v2", lambda p: (p / "NEW.md").write_text("new\n"))
+    head = git(project, "rev-parse", "HEAD")
+
+    assert main(["update", str(project), "--template", str(template_repo)]) == 1
+    err = capsys.readouterr().err
+    assert "conflict marker(s) are committed" in err
+    assert f"README.md: conflict marker at line {lines - 4}" in err
+    assert f"README.md: conflict marker at line {lines}" in err
+    assert git(project, "rev-parse", "HEAD") == head
+
+    assert main(["audit", str(project)]) == 1
+    out = capsys.readouterr().out
+    assert f"CONFLICT README.md:{lines - 4}" in out
+
+
+def test_a_markdown_heading_underline_is_not_a_conflict_marker(project):
+    readme = project / "README.md"
+    readme.write_text(readme.read_text() + "\nTitle\n=======\n")
+    commit_all(project, "setext heading")
+    assert modelplate.audit(project).conflict_markers == []
+
+
 def test_a_template_side_rename_carries_the_edit(project, template_repo):
     config = project / ".pre-commit-config.yaml"
     config.write_text(config.read_text() + "# owners: keep hooks fast\n")

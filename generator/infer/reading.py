@@ -60,6 +60,8 @@ def read_sample(
         raise InferError(f"{path}: no such file")
     if path.is_dir():
         raise InferError(f"{path}: is a folder (expected a CSV or Parquet file)")
+    if not path.is_file():  # a FIFO blocks a reader forever; /dev/zero never ends
+        raise InferError(f"{path}: not a regular file (expected a CSV or Parquet file)")
     if suffixes[-1:] in ([".parquet"], [".pq"]):
         return _read_parquet(path, rows, progress)
     if suffixes[-1:] == [".csv"]:

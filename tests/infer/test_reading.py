@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import numpy as np
@@ -40,6 +41,15 @@ def test_error_empty_file(tmp_path, infer_fails):
     infer_fails([str(data), "--target", "y"], "empty.csv: the file is empty")
     data.write_text("x,y\n", encoding="utf-8")
     infer_fails([str(data), "--target", "y"], "empty.csv: the file has no rows")
+
+
+def test_error_special_files(tmp_path, infer_fails):
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)  # reading would block until a writer comes, i.e. forever
+    infer_fails([str(fifo), "--target", "y"], "pipe.csv: not a regular file")
+    endless = tmp_path / "zero.csv"
+    endless.symlink_to("/dev/zero")
+    infer_fails([str(endless), "--target", "y"], "zero.csv: not a regular file")
 
 
 def test_error_unreadable_files(tmp_path, infer_fails):
