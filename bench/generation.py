@@ -139,7 +139,14 @@ def modelplate_update(spec: Path, scratch: Path) -> Command:
     def prepare() -> list[str]:
         project = _fresh(scratch, "update")
         modelplate.generate(spec, project)
-        return [script("modelplate"), "update", str(project), "--spec", str(changed)]
+        return [
+            script("modelplate"),
+            "update",
+            str(project),
+            "--spec",
+            str(changed),
+            "--accept-breaking",  # a new required field breaks producers
+        ]
 
     return Command(prepare)
 

@@ -4,9 +4,10 @@ The public API is what `__all__` lists; the CLI (`modelplate.cli`) is a thin lay
 """
 
 from ._version import __version__
-from .api import audit, check, generate, infer, load_spec, update
+from .api import audit, check, diff, generate, infer, load_spec, update
 from .errors import (
     AuditError,
+    DiffError,
     GenerationError,
     InferError,
     ModelplateError,
@@ -18,6 +19,7 @@ from .errors import (
 
 __all__ = [
     "AuditError",
+    "DiffError",
     "GenerationError",
     "InferError",
     "ModelplateError",
@@ -28,6 +30,7 @@ __all__ = [
     "__version__",
     "audit",
     "check",
+    "diff",
     "generate",
     "infer",
     "load_spec",

@@ -15,7 +15,12 @@ from ._version import __version__
 from .audit import AuditReport, audit_repository
 from .checks import CheckedSpec, check_spec
 from .context import build_context
-from .errors import AuditError, SpecError
+from .contractdiff import BREAKING, diff_specs
+from .diffreport import DiffReport
+from .diffsources import deployed_spec_text, trained_from
+from .diffsources import replay as replay_records
+from .errors import AuditError, SpecError, UpdateConflict, UpdateError
+from .gitops import PRISTINE
 from .infer import SAMPLE_ROWS, infer_spec, write_inferred_spec
 from .spec import Spec, read_spec_file, read_spec_partially, read_spec_text
 from .team import TeamDefaults, apply_defaults, find_defaults, load_defaults
@@ -36,10 +41,14 @@ def check(path: str | Path) -> CheckedSpec:
     The cross-field rules run even when some keys did not read, on what did, so that one
     run reports every problem of the file.
     """
-    spec, problems = read_spec_partially(*read_spec_text(path))
+    return check_text(*read_spec_text(path), team_defaults(path))
+
+
+def check_text(text: str, file: str, team: TeamDefaults) -> CheckedSpec:
+    """`check` of a spec's text (`file` names it in messages), with `team`'s defaults."""
+    spec, problems = read_spec_partially(text, file)
     if spec is None or spec.model is None:
         raise SpecError(problems)
-    team = team_defaults(path)
     apply_defaults(spec, team)
     try:
         checked = check_spec(spec)
@@ -114,6 +123,7 @@ def update(
     template: str | Path | None = None,
     replace_runtime: bool = False,
     runtime: str | Path | None = None,
+    accept_breaking: bool = False,
 ) -> UpdateResult:
     """Merge the render of the (changed) spec and the installed template into a project.
 
@@ -125,11 +135,27 @@ def update(
     The vendored runtime is not merged: it becomes the installed runtime (or the folder
     `runtime`), wholesale. An owner's edit to it raises UpdateError naming each file,
     before anything changes, unless `replace_runtime` is given to discard the edits.
+
+    The spec change is classified first (as `diff` does, against the spec of the last
+    render); one that breaks callers or producers raises UpdateError naming each
+    change, before anything changes, unless `accept_breaking` is given.
     """
     from .render import render_tree
 
     root = Path(project).resolve()
-    checked = check(Path(spec_path) if spec_path is not None else root / "spec.yaml")
+    new_spec = Path(spec_path) if spec_path is not None else root / "spec.yaml"
+    checked = check(new_spec)
+    contract = _contract_changes(root, checked, str(new_spec))
+    if contract is not None and contract.verdict == BREAKING and not accept_breaking:
+        raise UpdateError(
+            "the spec change breaks callers or producers; tell the producers named, "
+            "then run again with --accept-breaking",
+            [
+                UpdateConflict(c.path, f"{c.old} -> {c.new}: {c.why}")
+                for c in contract.changes
+                if c.kind == BREAKING
+            ],
+        )
     context, data = _render_inputs(checked)
     source = _template(template, checked)
     vendored = Path(runtime) if runtime is not None else None
@@ -138,7 +164,7 @@ def update(
         render_tree(source, tree, context, data, vendored)
 
     message = f"modelplate update: {checked.spec.name} (modelplate {__version__})"
-    return update_project(
+    result = update_project(
         root,
         render,
         message,
@@ -146,6 +172,21 @@ def update(
         package=context["project"]["package"],
         replace_runtime=replace_runtime,
     )
+    result.contract = contract
+    return result
+
+
+def _contract_changes(root: Path, new: CheckedSpec, new_file: str) -> DiffReport | None:
+    """The spec change since the last render, classified; None when it cannot be."""
+    text = deployed_spec_text(root)
+    if text is None:
+        return None
+    old_file = f"spec.yaml@{PRISTINE}"
+    try:
+        old = check_text(text, old_file, team_defaults(root / "spec.yaml"))
+    except SpecError:
+        return None  # a spec an older modelplate accepted: nothing to compare against
+    return DiffReport(new.spec.name, old_file, new_file, diff_specs(old, new))
 
 
 def infer(
@@ -168,6 +209,31 @@ def infer(
         data_path, target, output, name, force=force, sample_rows=sample_rows
     )
     return written.read_text(encoding="utf-8")
+
+
+def diff(
+    old_spec: str | Path,
+    new_spec: str | Path,
+    *,
+    repo: str | Path | None = None,
+    replay: str | Path | None = None,
+) -> DiffReport:
+    """What changing `old_spec` into `new_spec` does to producers, callers and the model.
+
+    With `repo`, what the model saw is read from the repository's trained artifact
+    (else the old spec's declared ranges stand in); with `replay`, past records (a CSV
+    or Parquet file) are checked against the new contract and the rejections counted.
+    """
+    old, new = check(old_spec), check(new_spec)
+    trained = trained_from(Path(repo), new) if repo is not None else None
+    return DiffReport(
+        new.spec.name,
+        str(old_spec),
+        str(new_spec),
+        diff_specs(old, new, trained),
+        trained,
+        replay_records(Path(replay), new) if replay is not None else None,
+    )
 
 
 def audit(project: str | Path = ".") -> AuditReport:

@@ -13,6 +13,7 @@ from typing import TextIO
 
 from . import __version__, api
 from .audit import format_report
+from .diffreport import FORMATS, as_text
 from .errors import ModelplateError, SpecError, UpdateError
 from .summary import summarize
 from .update import UpdateResult
@@ -70,11 +71,34 @@ def _parser() -> argparse.ArgumentParser:
         "(the edits are lost; without this flag update refuses and names them)",
     )
 
+    update.add_argument(
+        "--accept-breaking",
+        action="store_true",
+        help="merge a spec change that breaks callers or producers (without this "
+        "flag update refuses and lists the breaking changes)",
+    )
+
     audit = commands.add_parser(
         "audit", help="report which of the ten lessons a repository covers"
     )
     audit.add_argument(
         "project", nargs="?", default=".", help="the repository (default: .)"
+    )
+
+    diff = commands.add_parser(
+        "diff",
+        help="classify what a spec change breaks: callers and producers, or the model",
+    )
+    diff.add_argument("old", help="the spec as it is deployed")
+    diff.add_argument("new", help="the changed spec")
+    diff.add_argument(
+        "--repo", help="the service repository: read what its trained model saw"
+    )
+    diff.add_argument(
+        "--replay", help="past records (CSV/Parquet): count what the new spec rejects"
+    )
+    diff.add_argument(
+        "--format", choices=sorted(FORMATS), default="text", help="default: text"
     )
 
     infer = commands.add_parser(
@@ -125,6 +149,10 @@ def _run(args: argparse.Namespace) -> int:
         report = api.audit(args.project)
         print(format_report(report))
         return 1 if report.failed else 0
+    if args.command == "diff":
+        report = api.diff(args.old, args.new, repo=args.repo, replay=args.replay)
+        print(FORMATS[args.format](report))
+        return report.exit_code
     if args.command == "infer":
         return _infer(args)
     raise AssertionError(
@@ -151,7 +179,10 @@ def _update(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         template=args.template,
         replace_runtime=args.replace_runtime,
+        accept_breaking=args.accept_breaking,
     )
+    if result.contract is not None and result.contract.changes:
+        print(as_text(result.contract), file=sys.stderr)
     if result.up_to_date:
         print(f"{result.repo}: already up to date")
         return 0

@@ -37,12 +37,13 @@ def _contract_field(f: FieldSpec) -> dict:
     }
 
 
-def _field(f: FieldSpec) -> dict:
+def field_arguments(f: FieldSpec) -> dict:
+    """The keyword arguments of the runtime's ``Field`` for a spec field."""
     minimum, maximum = f.min, f.max
     if f.type == "float":
         minimum = None if minimum is None else float(minimum)
         maximum = None if maximum is None else float(maximum)
-    arguments = {
+    return {
         "name": f.name,
         "type": f.type,
         "nullable": f.nullable,
@@ -57,6 +58,10 @@ def _field(f: FieldSpec) -> dict:
         "producer": f.producer,
         "wire_name": f.wire_name,
     }
+
+
+def _field(f: FieldSpec) -> dict:
+    arguments = field_arguments(f)
     # Defaults left out, so the table reads like the spec. One keyword per line with a
     # trailing comma: black keeps that layout as it is, whatever the field's values.
     lines = "".join(
@@ -310,4 +315,4 @@ def build_context(
     }
 
 
-__all__ = ["build_context", "py_literal"]
+__all__ = ["build_context", "field_arguments", "py_literal"]

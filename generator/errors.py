@@ -6,7 +6,8 @@
     ├── GenerationError             rendering or verifying a project failed
     ├── UpdateError                 an update cannot run or left conflicts to resolve
     ├── AuditError                  the folder to audit is not one
-    └── InferError                  `infer` cannot read the data or make a spec from it
+    ├── InferError                  `infer` cannot read the data or make a spec from it
+    └── DiffError                   `diff` cannot read a model or the records to replay
 
 Exceptions carry structured fields and never print; the CLI decides how to show them.
 """
@@ -63,6 +64,10 @@ class InferError(ModelplateError):
     """The data cannot be read, or cannot make a spec; the message names file and column."""
 
 
+class DiffError(ModelplateError):
+    """`diff` cannot read the model's artifact or the records to replay."""
+
+
 @dataclass
 class UpdateConflict:
     """A file an update could not merge on its own."""
@@ -80,6 +85,7 @@ class UpdateError(ModelplateError):
 
 
 __all__ = [
+    "DiffError",
     "AuditError",
     "GenerationError",
     "InferError",

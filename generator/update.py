@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import gitops
+from .diffreport import DiffReport
 from .errors import GenerationError, UpdateConflict, UpdateError
 from .vendor import (
     MANIFEST,
@@ -50,6 +51,8 @@ class UpdateResult:
     runtime_after: str | None = None  # and after (None: no runtime vendored)
     # Owners' edits to the runtime that the update replaced (with replace_runtime).
     runtime_replaced: list[RuntimeEdit] = field(default_factory=list)
+    # The spec change since the last render, classified (None: nothing to compare).
+    contract: DiffReport | None = None
 
 
 def is_owned(path: str) -> bool:

@@ -121,6 +121,7 @@ def validate_frame(
     frame: pd.DataFrame,
     contract: Contract,
     fields: tuple[Field, ...] | None = None,
+    reasons: Reasons | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split a frame into (valid rows, rejected rows), keeping every row and its order.
 
@@ -128,6 +129,7 @@ def validate_frame(
     pandas ``boolean``, text as ``object``, dates and datetimes as naive (UTC)
     ``datetime64``. Rejected rows are the original rows plus a ``_reasons`` column.
     Both keep the input's index, so ``valid.index.union(rejects.index)`` is the input.
+    ``reasons`` (empty, one slot per row) may be a ``Reasons`` that also tallies them.
     """
     if not isinstance(frame, pd.DataFrame):
         raise ContractError(f"expected a pandas DataFrame, got {type(frame).__name__}")
@@ -135,7 +137,7 @@ def validate_frame(
         duplicated = sorted(map(str, frame.columns[frame.columns.duplicated()]))
         raise ContractError(f"duplicate columns: {', '.join(duplicated)}")
     fields = contract.fields if fields is None else fields
-    reasons = Reasons(len(frame))
+    reasons = Reasons(len(frame)) if reasons is None else reasons
     known = {field.name for field in fields}
     if contract.unknown_fields == "reject":
         for name in frame.columns:

@@ -76,7 +76,8 @@ def _bound(field: Field, value: float | str) -> float | pd.Timestamp:
     return _timestamp(value) if field.type in ("date", "datetime") else float(value)
 
 
-MISSING = "required; send null for an unknown value"
+# No "; " in it: that separates the reasons of a row.
+MISSING = "required: send null for an unknown value"
 NULL = "got null, expected a value"
 
 

@@ -109,14 +109,52 @@ def test_a_spec_change_reaches_the_code_and_keeps_edits(
         )
     )
 
-    modelplate.update(project, spec, template=template_repo)
+    # A new required field breaks producers: refused until the owners accept it.
+    with pytest.raises(modelplate.UpdateError, match="breaks callers or producers"):
+        modelplate.update(project, spec, template=template_repo)
+    assert "region" not in (project / "spec.yaml").read_text()
+    result = modelplate.update(
+        project, spec, template=template_repo, accept_breaking=True
+    )
 
+    assert [c.path for c in result.contract.changes] == ["inputs.fields.region"]
     assert "# Reviewed by the owners." in features.read_text()
     assert "region" in (project / "spec.yaml").read_text()
     contracts = next(project.glob("src/*/contracts.py")).read_text()
     assert "'region'" in contracts or '"region"' in contracts
     assert "region" in (project / "README.md").read_text()
     assert "region" in (project / "data" / "sample.csv").read_text().splitlines()[0]
+
+
+def test_update_prints_the_contract_change_and_gates_breaking_ones(
+    project, template_repo, tmp_path, capsys
+):
+    head = git(project, "rev-parse", "HEAD")
+    narrower = tmp_path / "narrower.yaml"
+    narrower.write_text(CHURN.read_text().replace("max: 1000\n", "max: 900\n", 1))
+    args = [
+        "update",
+        str(project),
+        "--spec",
+        str(narrower),
+        "--template",
+        str(template_repo),
+    ]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "breaks callers or producers" in err
+    assert "  inputs.fields.support_tickets_90d.max: 1000 -> 900: range narrowed" in err
+    assert git(project, "rev-parse", "HEAD") == head
+    assert main([*args, "--accept-breaking"]) == 0
+    err = capsys.readouterr().err
+    assert f"BREAKS {narrower}:" in err and "[notify helpdesk]" in err
+
+    described = tmp_path / "described.yaml"
+    described.write_text(narrower.read_text().replace("unit: USD", "unit: EUR"))
+    args = ["update", str(project), "--spec", str(described)]
+    assert main([*args, "--template", str(template_repo)]) == 0
+    err = capsys.readouterr().err
+    assert "inputs.fields.monthly_charges.unit: USD -> EUR: unit changed" in err
 
 
 def test_a_conflicting_edit_exits_non_zero_and_lists_the_markers(
@@ -294,7 +332,9 @@ def test_update_works_from_a_wheel_install(tmp_path):
             "    signup_date:\n", NEW_FIELD + "    signup_date:\n"
         )
     )
-    updated = modelplate_cli("update", str(out), "--spec", str(spec))
+    updated = modelplate_cli(
+        "update", str(out), "--spec", str(spec), "--accept-breaking"
+    )
     assert updated.returncode == 0, updated.stderr
     assert "region" in (out / "spec.yaml").read_text()
 

@@ -88,6 +88,13 @@ def test_rejects_are_summarized_by_rule(contract, record):
     assert summarize(rejects) == {"items: min": 2}
 
 
+def test_a_missing_field_is_summarized_as_one_rule(contract, record):
+    # The reasons of a row are joined by "; ": no message may contain it.
+    frame = pd.DataFrame([{**record, "items": 0}], dtype=object).drop(columns="items")
+    _, rejects = validate_frame(frame, contract)
+    assert summarize(rejects) == {"items: missing": 1}
+
+
 def test_the_json_schema_carries_the_contract_and_its_hash(contract):
     schema = json.loads(json.dumps(json_schema(contract)))
     assert schema["title"] == "orders"

@@ -1,0 +1,133 @@
+"""What `modelplate diff` reads besides the two specs: a trained model, past records.
+
+The model's artifact holds the reference statistics of its training rows; their
+per-input minimum and maximum say what the model has seen, better than the old spec's
+declared range. Past records (the files a service scored) replayed through the new
+contract say how many would now be rejected, and why.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .checks import CheckedSpec
+from .context import field_arguments
+from .contractdiff import Trained
+from .diffreport import Rejections
+from .errors import DiffError
+from .gitops import PRISTINE, branch_commit, read_blob
+
+_EXAMPLES = 3  # offending values shown per field and rule
+_LONGEST = 80  # characters of one shown example
+_SCANNED = 50  # rows of each field and rule whose messages are looked at
+
+
+def deployed_spec_text(repo: Path) -> str | None:
+    """The spec of the last render `update` merged (None: no pristine render)."""
+    if not (repo / ".git").exists() or branch_commit(repo, PRISTINE) is None:
+        return None
+    blob = read_blob(repo, PRISTINE, "spec.yaml")
+    try:
+        return None if blob is None else blob.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def trained_from(repo: Path, checked: CheckedSpec) -> Trained:
+    """The ranges the model in `repo` (at the spec's artifact folder) was trained on."""
+    metadata = repo / checked.spec.model.artifact / "metadata.json"
+    try:
+        document = json.loads(metadata.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DiffError(
+            f"{metadata}: no trained model (run the service's `train`, or leave out --repo)"
+        ) from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise DiffError(
+            f"{metadata}: cannot read the model's metadata ({exc})"
+        ) from None
+    inputs = (
+        document.get("statistics", {}).get("inputs")
+        if isinstance(document, dict)
+        else None
+    )
+    if not isinstance(inputs, dict):
+        raise DiffError(f"{metadata}: no statistics.inputs (not a modelplate model?)")
+    minimum, maximum = {}, {}
+    for name, stats in inputs.items():
+        if isinstance(stats, dict) and "min" in stats and "max" in stats:
+            minimum[name], maximum[name] = stats["min"], stats["max"]
+    digest = str(document.get("model_sha256", ""))[:12] or "unknown"
+    version = f"{digest} (trained {document.get('trained_at', 'at an unknown time')})"
+    return Trained(version, minimum, maximum)
+
+
+def _tally(rows: int, reasons: type):
+    """The runtime's ``Reasons`` that also counts rows per field and rule and keeps a
+    few distinct messages of each: the joined reason text is for people, and a value
+    in it may contain the separator, so it is not parsed."""
+    import numpy as np
+
+    class Tally(reasons):
+        def __init__(self, n_rows: int) -> None:
+            super().__init__(n_rows)
+            self.counts: dict[str, int] = {}
+            self.examples: dict[str, list[str]] = {}
+
+        def add(self, mask, field, rule, messages) -> None:
+            hits = np.flatnonzero(mask)
+            if hits.size:
+                key = f"{field}: {rule}"
+                self.counts[key] = self.counts.get(key, 0) + int(hits.size)
+                first = hits[:_SCANNED]
+                if callable(messages):
+                    sample = messages(first)
+                else:
+                    sample = np.broadcast_to(
+                        np.asarray(messages, dtype=object), hits.shape
+                    )[: first.size]
+                shown = self.examples.setdefault(key, [])
+                for message in sample:
+                    text = str(message)
+                    text = text[:_LONGEST] + ("..." if len(text) > _LONGEST else "")
+                    if text not in shown and len(shown) < _EXAMPLES:
+                        shown.append(text)
+            super().add(mask, field, rule, messages)
+
+    return Tally(rows)
+
+
+def replay(log: Path, checked: CheckedSpec) -> Rejections:
+    """Check past records (a CSV or Parquet file) against the new spec's contract."""
+    try:
+        from .runtime.contract import validate_frame
+        from .runtime.definition import Contract, Field
+        from .runtime.errors import ServiceError
+        from .runtime.io import read_frame
+        from .runtime.rules import Reasons
+    except ImportError as exc:
+        raise DiffError(
+            f"--replay needs the runtime's dependencies ({exc.name} is missing): "
+            "pip install 'modelplate[runtime]'"
+        ) from None
+    spec = checked.spec
+    contract = Contract(
+        title=spec.name,
+        fields=tuple(Field(**field_arguments(f)) for f in spec.inputs.values()),
+        unknown_fields=spec.unknown_fields,
+    )
+    try:
+        frame = read_frame(log, contract)
+        # Training data carries the target; the records callers send do not.
+        frame = frame.drop(columns=[spec.model.target.name], errors="ignore")
+        tally = _tally(len(frame), Reasons)
+        _, rejects = validate_frame(frame, contract, reasons=tally)
+    except ServiceError as exc:
+        raise DiffError(f"--replay: {exc}") from None
+    by_rule, examples = tally.counts, tally.examples
+    ordered = dict(sorted(by_rule.items(), key=lambda item: -item[1]))
+    return Rejections(str(log), len(frame), len(rejects), ordered, examples)
+
+
+__all__ = ["deployed_spec_text", "replay", "trained_from"]
