@@ -11,7 +11,7 @@ import platform
 import sys
 import time
 
-from . import baseline, drift, generation, service
+from . import baseline, drift, generation, mutation, service
 
 SECTIONS = {
     "generation": generation.run,
@@ -19,6 +19,8 @@ SECTIONS = {
     "service": service.run,
     # Not run by default: it renders, trains and serves an earlier modelplate too.
     "baseline": baseline.run,
+    # Not run by default: minutes per spec (options: --all, --per-spec N).
+    "mutation": mutation.run,
 }
 DEFAULT = ("generation", "drift", "service")
 rows: list[tuple[str, str, str, str, str]] = []
@@ -53,7 +55,8 @@ def _range(spread: tuple[float, float] | None) -> str:
 
 
 def main(argv: list[str]) -> int:
-    chosen = argv or list(DEFAULT)
+    # Words are sections; what starts with -- (and its value) is a section's option.
+    chosen = [a for a in argv if a in SECTIONS] or list(DEFAULT)
     print(
         f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, python {platform.python_version()}, {platform.system()}"
     )

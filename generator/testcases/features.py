@@ -7,11 +7,11 @@ import math
 
 from ..expressions import parse
 from ..spec import FeatureSpec
+from .boundaries import BoundaryPoints
 from .cases import case, inside, numeric, slug, unique_ids
-from .records import Records
 
 
-class FeatureCases(Records):
+class FeatureCases(BoundaryPoints):
     """Expected feature values and encoded columns, one case per point of interest."""
 
     def feature_cases(self) -> list[dict]:
@@ -25,6 +25,7 @@ class FeatureCases(Records):
                 ("all inputs at their maximum", "maximums", {}),
             ]
             points += self._edge_points(feature)
+            points += self.boundary_points(feature)
             for why, base, changes in points:
                 expected = self.feature_value(feature, self.record(base, changes))
                 if isinstance(expected, float) and not math.isfinite(expected):
