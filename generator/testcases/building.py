@@ -33,4 +33,9 @@ def build_cases(checked: CheckedSpec) -> dict:
         "feature_cases": builder.feature_cases(),
         "encoding_cases": builder.encoding_cases(),
         "decision_cases": builder.decision_cases(),
+        "feature_ranges": {
+            f.name: list(f.range)
+            for f in checked.spec.features.values()
+            if f.range is not None
+        },
     }
