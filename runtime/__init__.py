@@ -26,7 +26,7 @@ LAYERS = (
     "sizing : report : distributed : serving",
     "monitoring : performance : recent",
     "pipeline : training",
-    "record : io : model : store : openapi : requests : middleware",
+    "record : io : model : store : openapi : requests : bodies : middleware",
     "contract : features : decisions : drift : telemetry : artifact",
     "rules : serialization : statistics : functions",
     "definition : errors",
