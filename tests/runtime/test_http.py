@@ -4,11 +4,20 @@ metrics and the owners' routes."""
 from __future__ import annotations
 
 import json
+import logging
+import re
+import socket
+import sqlite3
+import threading
+import time
+from contextlib import closing
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 from sklearn.linear_model import LogisticRegression
 
@@ -18,8 +27,14 @@ from modelplate.runtime.bodies import (
     RECORD_FLOOR,
     Limits,
 )
-from modelplate.runtime.definition import Drift, Features, Monitoring, Performance
-from modelplate.runtime.errors import ArtifactError
+from modelplate.runtime.definition import (
+    Drift,
+    Features,
+    Monitoring,
+    Performance,
+    Precompute,
+)
+from modelplate.runtime.errors import ArtifactError, FeatureStoreError
 from modelplate.runtime.http import ENDPOINTS, Http
 from modelplate.runtime.pipeline import Scorer
 from modelplate.runtime.serving import Serving
@@ -269,3 +284,212 @@ def test_a_model_that_cannot_score_the_example_stops_the_start(http, record):
     )
     with pytest.raises(ArtifactError, match="cannot score the example record"):
         broken.run(Settings(), broken.create_app)
+
+
+# A service whose per_item is precomputed by order: requests carry no amount.
+PRECOMPUTE = Precompute(
+    entity="order_id",
+    features=("per_item",),
+    max_age="1h",
+    max_age_seconds=3600.0,
+    store="features.sqlite",
+    offline_only=("amount",),
+)
+STORED = Features(
+    expressions={"per_item": lambda inputs, raw, as_of: inputs["amount"] / 4},
+    model_columns=("items", "per_item"),
+)
+
+
+@dataclass
+class StoreSettings(Settings):
+    feature_store: str = ""
+
+
+@pytest.fixture
+def stored(contract, record, tmp_path) -> tuple[Http, StoreSettings]:
+    matrix = np.array([[n % 7 + 1, n * 3.5] for n in range(30)])
+    model = LogisticRegression().fit(matrix, matrix[:, 0] > 4)
+    artifact = Artifact(model, columns=STORED.model_columns)
+    fields = tuple(f for f in contract.fields if f.name != "amount")
+    serving = Serving(
+        contract=contract,
+        request_fields=fields,
+        features=STORED,
+        scorer=Scorer(contract, STORED, "binary_classification", _probability),
+        load_artifact=lambda location: artifact,
+        example={k: v for k, v in record.items() if k != "amount"},
+        monitoring=Monitoring(Drift(window=100), Performance(metric="roc_auc")),
+        namespace="orders",
+        precompute=PRECOMPUTE,
+    )
+    settings = StoreSettings(feature_store=str(tmp_path / "features.sqlite"))
+    store = serving.feature_store(settings.feature_store)
+    table = pd.DataFrame({"order_id": ["O0001", "O0002"], "per_item": [3.0, 5.0]})
+    store.write(table, AS_OF)
+    return Http(serving, StoreSettings, title="Orders", description="Orders"), settings
+
+
+def _probability(model, matrix):
+    return model.predict_proba(matrix)[:, 1]
+
+
+def _update(settings, statement: str, *parameters) -> None:
+    with closing(sqlite3.connect(settings.feature_store)) as connection, connection:
+        connection.execute(statement, parameters)
+
+
+def test_features_not_fresh_or_not_computed_get_409_naming_why(stored, record):
+    http, settings = stored
+    request = {k: v for k, v in record.items() if k != "amount"}
+    _update(settings, "UPDATE features SET computed_at = '' WHERE entity = 'O0001'")
+    _update(settings, "UPDATE features SET per_item = NULL WHERE entity = 'O0002'")
+    app = http.create_app(settings, clock=lambda: AS_OF)
+    with TestClient(app) as client:
+        blank = _post(client, "/predict", request)
+        null = _post(client, "/predict", {**request, "order_id": "O0002"})
+        batch = _post(client, "/predict/batch", {"records": [request]})
+        metrics = client.get("/metrics").text
+    for response, rule in ((blank, "stale_features"), (null, "null_features")):
+        assert response.status_code == 409
+        violation = response.json()["violations"][0]
+        assert (violation["field"], violation["rule"]) == ("order_id", rule)
+    assert "not an ISO 8601 time" in blank.json()["violations"][0]["message"]
+    assert "per_item" in null.json()["violations"][0]["message"]
+    assert batch.status_code == 409 and batch.json()["violations"][0]["index"] == 0
+    stale = 'orders_contract_violations_total{field="order_id",rule="stale_features"}'
+    assert f"{stale} 2.0" in metrics
+
+
+def test_a_store_broken_while_serving_turns_ready_false_and_predicts_503(
+    stored, record
+):
+    http, settings = stored
+    request = {k: v for k, v in record.items() if k != "amount"}
+    app = http.create_app(settings, clock=lambda: AS_OF)
+    with TestClient(app) as client:
+        assert client.get("/ready").status_code == 200
+        assert _post(client, "/predict", request).status_code == 200
+        path = Path(settings.feature_store)
+        path.write_bytes(b"\0" * path.stat().st_size)
+        broken = _post(client, "/predict", request)
+        ready = client.get("/ready")
+    metrics = app.state.service.telemetry.render().decode()
+    assert broken.status_code == 503
+    assert "cannot read" in broken.json()["detail"]
+    assert ready.status_code == 503 and "cannot read" in ready.json()["reason"]
+    assert 'status="500"' not in metrics
+
+
+@pytest.mark.parametrize("how", ["empty file", "no tables", "no features"])
+def test_a_store_that_cannot_serve_stops_the_start(stored, how):
+    http, settings = stored
+    path = Path(settings.feature_store)
+    if how == "empty file":
+        path.write_bytes(b"")
+    elif how == "no tables":
+        path.unlink()
+        sqlite3.connect(path).close()
+    else:
+        _update(settings, "DELETE FROM features")
+    with pytest.raises(FeatureStoreError, match=str(path)):
+        with TestClient(http.create_app(settings)):
+            pass
+    with pytest.raises(FeatureStoreError, match=str(path)):
+        http.run(settings, http.create_app)
+
+
+# ------------------------------------------------------ under a real uvicorn
+
+
+@pytest.fixture
+def served(http):
+    """The app under uvicorn on a free port of this machine, in a thread."""
+    app = http.create_app(clock=lambda: AS_OF)
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield port, app.state.service.telemetry
+    server.should_exit = True
+    thread.join(10)
+
+
+def _peak_kb() -> int:
+    status = Path("/proc/self/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+)", status).group(1))
+
+
+def _head(path: str, headers: str) -> bytes:
+    return (
+        f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        f"{headers}\r\n"
+    ).encode()
+
+
+def _answer(connection: socket.socket) -> bytes:
+    connection.settimeout(10)
+    received = b""
+    try:
+        while b"\r\n\r\n" not in received:
+            chunk = connection.recv(65536)
+            if not chunk:
+                break
+            received += chunk
+    except (ConnectionResetError, TimeoutError):
+        pass
+    return received
+
+
+def _send_chunked(connection: socket.socket, total: int) -> int:
+    """Send up to ``total`` bytes of chunked body until the server stops reading."""
+    chunk = b" " * 65536
+    frame = f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n"
+    sent = 0
+    connection.settimeout(2)
+    try:
+        while sent < total:
+            connection.sendall(frame)
+            sent += len(chunk)
+    except (BrokenPipeError, ConnectionResetError, TimeoutError):
+        pass
+    return sent
+
+
+def test_a_real_server_refuses_50_mb_without_holding_it(served, caplog):
+    port, telemetry = served
+    Path("/proc/self/clear_refs").write_text("5")  # reset the peak to now
+    before = _peak_kb()
+    with socket.create_connection(("127.0.0.1", port)) as connection:
+        connection.sendall(_head("/predict/batch", f"Content-Length: {50 * 2**20}\r\n"))
+        declared = _answer(connection)
+    with socket.create_connection(("127.0.0.1", port)) as connection:
+        connection.sendall(_head("/predict", "Transfer-Encoding: chunked\r\n"))
+        _send_chunked(connection, 50 * 2**20)
+        chunked = _answer(connection)
+    grown_mb = (_peak_kb() - before) / 1024
+    assert declared.startswith(b"HTTP/1.1 413"), declared[:100]
+    assert chunked.startswith(b"HTTP/1.1 413"), chunked[:100]
+    # The body limit here is 16 KiB: the server read little more than that.
+    assert grown_mb < 20, grown_mb
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_a_real_client_that_leaves_is_no_error_and_no_traceback(served, caplog):
+    port, telemetry = served
+    for path in ("/predict", "/predict/batch"):
+        with socket.create_connection(("127.0.0.1", port)) as connection:
+            connection.sendall(_head(path, "Content-Length: 1000\r\n") + b'{"a": ')
+    deadline = time.monotonic() + 5
+    metrics = ""
+    while time.monotonic() < deadline and metrics.count("disconnects_total{") < 2:
+        metrics = telemetry.render().decode()
+        time.sleep(0.02)
+    assert 'orders_client_disconnects_total{endpoint="/predict"} 1.0' in metrics
+    assert 'orders_client_disconnects_total{endpoint="/predict/batch"} 1.0' in metrics
+    assert 'status="500"' not in metrics
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
