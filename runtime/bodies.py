@@ -10,7 +10,7 @@ client cannot make the service hold more than the limit, whatever it sends.
 The limits derive from the spec: ``/predict`` takes one record, so a small body;
 ``/predict/batch`` takes ``max_batch_records`` of them. Neither goes above what
 ``resources.memory_mb`` allows: a decoded body takes many times its size in
-Python objects (``[[],[],...]`` about 21 bytes per byte, a batch of real records
+Python objects (``[[],[],...]`` about 27 bytes per byte, a batch of real records
 about 4), so a body may take at most ``1/MEMORY_PER_BODY_BYTE`` of the memory.
 """
 
@@ -30,7 +30,7 @@ FIELD_BYTES = 512
 # The least a one-record body may hold, whatever the spec: room for a few
 # undeclared fields, which a contract that ignores them accepts.
 RECORD_FLOOR = 16 * 1024
-# A decoded body's worst case in Python objects (~21x its size) plus its frame and
+# A decoded body's worst case in Python objects (~27x its size) plus its frame and
 # results, with room left for the model and the rest of the service.
 MEMORY_PER_BODY_BYTE = 64
 MIB = 2**20

@@ -80,7 +80,7 @@ def refused(
     record whose entity it is gets a violation (in a batch, with its ``index``).
     A store that cannot be read at all is no fault of the request: 503."""
     if type(error) not in _REFUSALS:
-        return Rejected(503, f"the feature store cannot be read: {error}", [])
+        return Rejected(503, str(error), [])
     status, rule, text = _REFUSALS[type(error)]
     entity, named = precompute.entity, set(error.entities)
     reasons = getattr(error, "reasons", {})
@@ -267,7 +267,8 @@ class Serving:
                 found = None if looked_up is None else pd.DataFrame(looked_up)
                 self.scorer.score_steps(row, state.artifact, as_of, found)
         except Exception as error:  # whatever the model raises, it did not answer
-            detail = clipped(f"{type(error).__name__}: {error}", 300)
+            # One line: onnxruntime's messages span several.
+            detail = clipped(" ".join(f"{type(error).__name__}: {error}".split()), 300)
             raise ArtifactError(
                 f"the model cannot score the example record: {detail}"
             ) from None

@@ -282,8 +282,9 @@ def test_a_model_that_cannot_score_the_example_stops_the_start(http, record):
     broken = replace(
         http, serving=replace(http.serving, load_artifact=lambda _: wrong_width)
     )
-    with pytest.raises(ArtifactError, match="cannot score the example record"):
+    with pytest.raises(ArtifactError, match="cannot score the example record") as got:
         broken.run(Settings(), broken.create_app)
+    assert "\n" not in str(got.value)
 
 
 # A service whose per_item is precomputed by order: requests carry no amount.
