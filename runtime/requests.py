@@ -10,6 +10,7 @@ every violation, its field, rule and (in a batch) record index.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -87,7 +88,35 @@ def decode(body: bytes | bytearray) -> tuple[object, bool]:
         message = clipped(str(error) or type(error).__name__, 200)
         violation = body_violation("json", message)
         raise Rejected(422, "the body is not valid JSON", [violation]) from None
+    if _ESCAPED_SURROGATE.search(text) and _holds_surrogate(value):
+        message = "a string holds an unpaired UTF-16 surrogate (\\ud800-\\udfff)"
+        violation = body_violation("encoding", message)
+        raise Rejected(422, "the body is not valid JSON", [violation])
     return value, standard
+
+
+# JSON lets "\ud800" stand alone, but no UTF-8 text can hold it: it would fail
+# later, where a store key or an answer is encoded (I-JSON, RFC 7493, refuses it).
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _holds_surrogate(value: object) -> bool:
+    """Whether a decoded value holds a string with a lone surrogate (a pair
+    decodes to one character, so only a lone one is left)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
 
 
 _HUGE = 2**1000  # beyond this an integer has no float64 near it

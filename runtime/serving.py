@@ -256,10 +256,10 @@ class Serving:
         """``probe``, raising ``FeatureStoreError`` for a store that does not answer
         and ``ArtifactError`` for a model that does not."""
         looked_up = state.store.sample() if state.store is not None else None
-        values = self.requests.checked(self.example)[1]
-        columns = columns_from(values, self.features, self.request_fields)
         as_of = state.clock()
         try:
+            values = self.requests.checked(self.example)[1]
+            columns = columns_from(values, self.features, self.request_fields)
             if columns is not None:
                 self.scorer.score_record(columns, state.artifact, as_of, looked_up)
             else:
