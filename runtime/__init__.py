@@ -27,7 +27,7 @@ LAYERS = (
     "monitoring : performance : recent",
     "pipeline : training",
     "record : io : model : store : openapi : requests : bodies : middleware",
-    "contract : features : decisions : drift : telemetry : artifact",
+    "contract : features : decisions : drift : telemetry : artifact : freshness",
     "rules : serialization : statistics : functions",
     "definition : errors",
 )

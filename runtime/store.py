@@ -14,11 +14,10 @@ refuses to serve another service's features.
 from __future__ import annotations
 
 import json
-import math
 import sqlite3
 from collections.abc import Mapping, Sequence
 from contextlib import closing
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from functools import cache
 from pathlib import Path
 
@@ -34,7 +33,7 @@ from .errors import (
     StaleFeatureError,
 )
 from .features import assemble, derive_features, impute
-from .rules import clipped
+from .freshness import finite, staleness
 
 __all__ = [
     "FeatureStore",
@@ -42,7 +41,6 @@ __all__ = [
     "entity_key",
     "entity_keys",
     "online_features",
-    "staleness",
 ]
 
 # Keeps the SQL statements under SQLite's limit on bound parameters.
@@ -101,48 +99,6 @@ def online_features(
     inputs = impute(valid, imputation, store.contract.fields)
     derived = derive_features(inputs, valid, as_of, features, looked_up)
     return derived, assemble(inputs, derived, features)
-
-
-def _time(text: object) -> datetime | None:
-    """A stored computation time (ISO 8601, naive UTC), or None if it is none."""
-    if not isinstance(text, str) or not text.strip():
-        return None
-    try:
-        when = datetime.fromisoformat(text)
-    except ValueError:  # more digits than microseconds, or not a time at all
-        try:
-            when = pd.Timestamp(text).to_pydatetime(warn=False)
-        except (ValueError, TypeError, OverflowError):
-            return None
-        if not isinstance(when, datetime):  # NaT
-            return None
-    if when.tzinfo is not None:
-        when = when.astimezone(timezone.utc).replace(tzinfo=None)
-    return when
-
-
-def staleness(computed_at: object, now: datetime, max_age: timedelta) -> str | None:
-    """Why features computed at ``computed_at`` (as stored) cannot be served at
-    ``now``, or None when they are fresh.
-
-    Fails closed: a time that is missing, blank or unreadable, or later than now
-    (a clock or an ``--as-of`` in the future), is stale like an old one, because
-    serving it as fresh would hide a broken precompute job.
-    """
-    when = _time(computed_at)
-    if when is None:
-        shown = clipped(repr(computed_at))
-        return f"its computation time {shown} is not an ISO 8601 time"
-    if when > now:
-        return f"computed at {when.isoformat()}, in the future"
-    if now - when > max_age:
-        return f"computed at {when.isoformat()}, older than max_age"
-    return None
-
-
-def _finite(value: object) -> bool:
-    """Whether a stored value is a finite number (SQLite keeps any type anywhere)."""
-    return isinstance(value, int | float) and math.isfinite(value)
 
 
 def _quote(name: str) -> str:
@@ -245,7 +201,7 @@ class FeatureStore:
                 f"{self.path}: holds no precomputed features; "
                 f"run `{self.command}` over the entities to serve"
             )
-        row = [value if _finite(value) else 0.0 for value in found[0][2:]]
+        row = [value if finite(value) else 0.0 for value in found[0][2:]]
         return self._record_columns(row)
 
     def _meta(self) -> dict[str, str]:
@@ -339,7 +295,7 @@ class FeatureStore:
         return [
             column
             for column, value in zip(self._columns, row, strict=True)
-            if not _finite(value)
+            if not finite(value)
         ]
 
     def _named(self, entities: list[str]) -> str:
