@@ -26,8 +26,8 @@ LAYERS = (
     "sizing : report : distributed : serving",
     "monitoring : performance : recent",
     "pipeline : training",
-    "record : io : model : store : openapi : requests : middleware",
-    "contract : features : decisions : drift : telemetry : artifact : odcs",
+    "record : io : model : store : openapi : requests : bodies : middleware",
+    "contract : features : decisions : drift : telemetry : artifact : freshness : odcs",
     "rules : serialization : statistics : functions",
     "definition : errors",
 )

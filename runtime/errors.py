@@ -11,7 +11,9 @@ ServiceError                 base: the CLI turns it into one line and exit code 
  +-- MonitoringError         drift or performance cannot be measured
  +-- FeatureStoreError       the precomputed feature store cannot serve a lookup
       +-- MissingEntityError an entity has no precomputed features
-      +-- StaleFeatureError  an entity's features are older than max_age
+      +-- StaleFeatureError  an entity's features are older than max_age (or
+      |                      their computation time is missing or in the future)
+      +-- NullFeatureError   an entity's features hold no finite value
 
 Bad rows are not exceptions: the contract reports them as rejects with reasons.
 Exceptions never print; callers decide how to show them.
@@ -75,8 +77,26 @@ class MissingEntityError(FeatureStoreError):
 
 
 class StaleFeatureError(FeatureStoreError):
-    """Some entities' features are older than ``max_age``; ``entities`` lists them."""
+    """Some entities' features cannot count as fresh: older than ``max_age``, or
+    computed at a time that is missing, unreadable or in the future. ``entities``
+    lists them; ``reasons`` says why, by entity."""
 
-    def __init__(self, message: str, entities: list[str]) -> None:
+    def __init__(
+        self, message: str, entities: list[str], reasons: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.entities = entities
+        self.reasons = reasons or {}
+
+
+class NullFeatureError(FeatureStoreError):
+    """Some entities' precomputed features hold no finite value (the batch could
+    not compute them), which the model cannot score. ``entities`` lists them;
+    ``reasons`` names the columns, by entity."""
+
+    def __init__(
+        self, message: str, entities: list[str], reasons: dict[str, str]
+    ) -> None:
+        super().__init__(message)
+        self.entities = entities
+        self.reasons = reasons

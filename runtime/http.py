@@ -2,16 +2,23 @@
 """HTTP serving: contract -> features -> matrix -> model (-> decisions), over FastAPI.
 
 ``Http`` builds one service's app around its ``Serving`` (``runtime.serving``) and
-settings. The model is loaded and verified once, when the app starts (``/ready``
-answers 503 until then), never per request. Bodies are read raw and checked by
-``runtime.requests``; a request that breaks the contract gets 422 with every
-violation. Endpoints are ``async def`` and predict inline on the event loop: a
-single-row predict takes microseconds, and one thread avoids the contention that
-threaded predicts show.
+settings. The model is loaded and verified once, when the app starts, never per
+request, and must score the example record then (with the feature store, if
+any). Bodies must be JSON and are read raw, within a byte limit
+(``runtime.bodies``: 415, 413), then checked by ``runtime.requests``; a request
+that breaks the contract gets 422 with every violation. Endpoints are ``async
+def`` and predict inline on the event loop: a single-row predict takes
+microseconds, and one thread avoids the contention that threaded predicts show.
+
+``/ready`` is 200 only while the service can answer: the model loaded and, probed
+again at most every ``READY_PROBE_SECONDS``, scoring the example record with one
+entity's features from the store. A lookup the store fails to answer turns it
+503 at once until the next probe.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -23,6 +30,7 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
+from .bodies import Limits, check_content_type, limits_for, read_body
 from .contract import json_schema
 from .middleware import Observe
 from .openapi import NOT_READY
@@ -31,7 +39,11 @@ from .serving import ENDPOINTS, Observer, Serving, State, now
 from .store import FeatureStore
 from .telemetry import CONTENT_TYPE
 
-__all__ = ["ENDPOINTS", "Http"]
+__all__ = ["ENDPOINTS", "READY_PROBE_SECONDS", "Http"]
+
+# How long a probe's answer stands: /ready costs about one predict at most this
+# often, however often it is asked, and a broken store shows within this.
+READY_PROBE_SECONDS = 1.0
 
 # Adds the owners' own routes to the app (their custom/routes.py).
 Routes = Callable[[FastAPI], None]
@@ -44,7 +56,8 @@ def _json(content: object, status: int = 200) -> Response:
 @dataclass(frozen=True)
 class Http:
     """One service over HTTP: its ``serving``; ``settings``, its settings class
-    (``artifact``, ``host``, ``port``, ``max_batch_records`` and, with precompute,
+    (``artifact``, ``host``, ``port``, ``max_batch_records``, optionally
+    ``max_record_bytes`` and ``max_batch_bytes`` and, with precompute,
     ``feature_store``); the ``title`` and ``description`` of its OpenAPI document."""
 
     serving: Serving
@@ -99,20 +112,37 @@ class Http:
             routes(app)
         return app
 
+    def limits(self, settings: Any) -> Limits:
+        """The body limits of the two predict endpoints under ``settings``."""
+        serving = self.serving
+        return limits_for(
+            len(serving.request_fields),
+            settings.max_batch_records,
+            serving.resources.memory_mb,
+            record=getattr(settings, "max_record_bytes", None),
+            batch=getattr(settings, "max_batch_bytes", None),
+        )
+
     def _add_endpoints(self, app: FastAPI, state: State) -> None:
         serving = self.serving
         requests, openapi = serving.requests, serving.openapi
-        limit = state.settings.max_batch_records
+        records_limit = state.settings.max_batch_records
+        limits = self.limits(state.settings)
 
         @app.exception_handler(Rejected)
         async def rejected(request: Request, error: Rejected) -> Response:
+            if error.status == 503 and state.artifact is not None:
+                # The store failed a lookup: not ready until a probe says so.
+                state.unready, state.probed_at = error.detail, time.monotonic()
             state.telemetry.observe_violations(error.violations)
             content = {"detail": error.detail, "violations": error.violations}
             return _json(content, error.status)
 
-        def ready() -> None:
+        async def body(request: Request, limit: int) -> bytearray:
             if state.artifact is None:
                 raise Rejected(503, "the model is not loaded yet", [])
+            check_content_type(request.headers.get("content-type"))
+            return await read_body(request, limit)
 
         @app.post(
             "/predict",
@@ -121,8 +151,7 @@ class Http:
             responses=openapi.predict_responses(),
         )
         async def predict(request: Request) -> Response:
-            ready()
-            record, _ = decode(await request.body())
+            record, _ = decode(await body(request, limits.record))
             record, values = requests.checked(record)
             state.telemetry.observe_unknown_fields(requests.undeclared(record))
             return _json(serving.predict_one(state, values))
@@ -130,13 +159,12 @@ class Http:
         @app.post(
             "/predict/batch",
             summary="Score a batch of records, in order",
-            openapi_extra={"requestBody": openapi.batch_body(limit)},
+            openapi_extra={"requestBody": openapi.batch_body(records_limit)},
             responses=openapi.batch_responses(),
         )
         async def predict_batch(request: Request) -> Response:
-            ready()
-            body, strict = decode(await request.body())
-            records = records_of(body, limit)
+            decoded, strict = decode(await body(request, limits.batch))
+            records = records_of(decoded, records_limit)
             if not records:
                 return _json({"results": []})
             valid = requests.check_batch(records, strict)
@@ -150,12 +178,17 @@ class Http:
 
         @app.get(
             "/ready",
-            summary="Readiness: 200 once the model is loaded and verified, else 503",
+            summary="Readiness: 200 while the model (and the feature store) answer",
             responses={"503": NOT_READY},
         )
         async def readiness() -> Response:
             if state.artifact is None:
                 return JSONResponse({"status": "loading"}, 503)
+            if time.monotonic() - state.probed_at >= READY_PROBE_SECONDS:
+                serving.probe(state)
+                state.probed_at = time.monotonic()
+            if state.unready is not None:
+                return _json({"status": "unavailable", "reason": state.unready}, 503)
             metadata = state.artifact.metadata
             return _json(
                 {
@@ -178,8 +211,9 @@ class Http:
     def run(self, settings: Any, create_app: Callable[..., FastAPI]) -> None:
         """Check the artifact (and feature store), then serve until stopped.
 
-        Loading first means that a missing, tampered or incompatible artifact (or
-        feature store) stops the command with one line before any port is opened.
+        Loading first means that a missing, tampered or incompatible artifact, one
+        that cannot score the example record, or a missing, unreadable or empty
+        feature store stops the command with one line before any port is opened.
         ``create_app`` is the service's own (it adds the owners' routes).
         """
         serving = self.serving
@@ -187,6 +221,7 @@ class Http:
         store = None
         if serving.precompute is not None:
             store = serving.feature_store(settings.feature_store).open()
+        serving.verify(settings, artifact, store)
         app = create_app(settings, artifact=artifact, store=store)
         # One process, one event loop: scale with replicas. The access log is off
         # because /metrics counts every request at a fraction of its cost.

@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
+from starlette.requests import ClientDisconnect
+
 if TYPE_CHECKING:
     from .telemetry import Telemetry
 
@@ -17,6 +19,10 @@ class Observe:
 
     Plain ASGI rather than ``@app.middleware``: Starlette's BaseHTTPMiddleware
     adds a task and a stream per request, about as much time as a predict.
+
+    A client that leaves before its answer is sent (mid-body, say) is counted as
+    a disconnect, not as a request: it is not the service's error (no 5xx), and
+    there is no one to answer, so nothing is logged either.
     """
 
     def __init__(self, app, telemetry: Telemetry) -> None:
@@ -27,16 +33,29 @@ class Observe:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started, status = time.perf_counter(), 500
+        started, status, answered, left = time.perf_counter(), 500, False, False
+
+        async def receive_and_note():
+            nonlocal left
+            message = await receive()
+            left = left or message["type"] == "http.disconnect"
+            return message
 
         async def send_and_note(message) -> None:
-            nonlocal status
+            nonlocal status, answered
             if message["type"] == "http.response.start":
                 status = message["status"]
+            elif message["type"] == "http.response.body":
+                answered = answered or not message.get("more_body", False)
             await send(message)
 
         try:
-            await self.app(scope, receive, send_and_note)
+            await self.app(scope, receive_and_note, send_and_note)
+        except ClientDisconnect:
+            left = True
         finally:
-            elapsed = time.perf_counter() - started
-            self.telemetry.observe_request(scope["path"], status, elapsed)
+            if left and not answered:
+                self.telemetry.observe_disconnect(scope["path"])
+            else:
+                elapsed = time.perf_counter() - started
+                self.telemetry.observe_request(scope["path"], status, elapsed)

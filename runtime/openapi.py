@@ -17,7 +17,10 @@ from .definition import Contract, Decisions, Field, Precompute
 
 __all__ = ["NOT_READY", "OpenApi"]
 
-NOT_READY = {"description": "The model is not loaded yet"}
+NOT_READY = {
+    "description": "The model is not loaded yet, or the service cannot answer: "
+    "the model or the feature store failed its probe"
+}
 
 _VIOLATIONS = {
     "type": "object",
@@ -130,12 +133,18 @@ class OpenApi:
         violations = {"application/json": {"schema": _VIOLATIONS}}
         responses = {
             "413": {
-                "description": "More records than the batch limit",
+                "description": "A body longer than the endpoint's byte limit, or "
+                "more records than the batch limit",
+                "content": violations,
+            },
+            "415": {
+                "description": "The body is not declared application/json (UTF-8)",
                 "content": violations,
             },
             "422": {
-                "description": "The body is not JSON, or records break the contract: "
-                "every violation, with its field, rule and (batch) record index",
+                "description": "The body is not JSON, gives a key twice, or records "
+                "break the contract: every violation, with its field, rule and "
+                "(batch) record index",
                 "content": violations,
             },
         }
@@ -146,7 +155,9 @@ class OpenApi:
                 "content": violations,
             }
             responses["409"] = {
-                "description": f"Precomputed features older than max_age {max_age}",
+                "description": f"Precomputed features that are stale (older than "
+                f"max_age {max_age}, or computed at a missing or future time) or "
+                "hold no value",
                 "content": violations,
             }
         return {**responses, "503": NOT_READY}

@@ -1,5 +1,5 @@
 # modelplate runtime, vendored: `modelplate update` replaces it and reports edits.
-"""Request bodies: decoded with msgspec and checked against the contract.
+"""Request bodies: decoded and checked against the contract.
 
 No framework coerces "1.5" into a number here: one record is checked by
 ``parse_record`` (every violation, in microseconds), a batch column by column by
@@ -10,15 +10,16 @@ every violation, its field, rule and (in a batch) record index.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-import msgspec
 import pandas as pd
 
 from .contract import REASONS, parse_record, validate_frame, validate_record
 from .definition import Contract, Field
+from .rules import clipped
 
 __all__ = ["Rejected", "Requests", "body_violation", "decode", "records_of"]
 
@@ -33,28 +34,99 @@ class Rejected(Exception):
         self.violations = violations
 
 
-def decode(body: bytes) -> tuple[object, bool]:
-    """(the JSON value, whether it was standard JSON).
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
 
-    msgspec first (fast for large batches); a body it refuses is tried once more
-    with the standard library, which accepts NaN and Infinity, so that a producer
-    sending them learns which field holds them rather than "malformed JSON".
+
+def _object(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """A JSON object as a dict, refusing a key given twice: JSON parsers differ on
+    which one wins, so a producer and this service could read different records."""
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return found
+
+
+def decode(body: bytes | bytearray) -> tuple[object, bool]:
+    """(the JSON value, whether it was standard JSON), or ``Rejected`` (422).
+
+    The body must be UTF-8 (RFC 8259). NaN and Infinity are accepted here, so that
+    a producer sending them learns which field holds them rather than "malformed
+    JSON"; a key that appears twice in one object is refused, naming it. The
+    standard library's parser, because it lets each object be checked as it is
+    built (msgspec, three times faster, keeps the last of two keys silently): 2 ms
+    for a batch of 1,000 records of 12 fields.
     """
+    standard = True
+
+    def constant(name: str) -> float:
+        nonlocal standard
+        standard = False
+        return float(name)
+
     try:
-        return msgspec.json.decode(body), True
-    except (msgspec.DecodeError, RecursionError) as error:
-        try:
-            return json.loads(body, parse_int=_integer), False
-        except (UnicodeDecodeError, ValueError, RecursionError):
-            message = str(error)
-    raise Rejected(422, "the body is not valid JSON", [body_violation("json", message)])
+        text = bytes(body).decode("utf-8")
+        value = json.loads(
+            text, object_pairs_hook=_object, parse_int=_integer, parse_constant=constant
+        )
+    except _DuplicateKey as duplicate:
+        key = clipped(repr(duplicate.key))
+        message = f"the key {key} appears more than once in one object"
+        violation = body_violation("duplicate_key", message, clipped(duplicate.key))
+        raise Rejected(422, message, [violation]) from None
+    except UnicodeDecodeError as error:
+        message = f"the body is not UTF-8 ({error.reason} at byte {error.start})"
+        violation = body_violation("encoding", message)
+        raise Rejected(422, "the body is not valid JSON", [violation]) from None
+    except (ValueError, RecursionError) as error:
+        message = clipped(str(error) or type(error).__name__, 200)
+        violation = body_violation("json", message)
+        raise Rejected(422, "the body is not valid JSON", [violation]) from None
+    if _ESCAPED_SURROGATE.search(text) and _holds_surrogate(value):
+        message = "a string holds an unpaired UTF-16 surrogate (\\ud800-\\udfff)"
+        violation = body_violation("encoding", message)
+        raise Rejected(422, "the body is not valid JSON", [violation])
+    return value, standard
+
+
+# JSON lets "\ud800" stand alone, but no UTF-8 text can hold it: it would fail
+# later, where a store key or an answer is encoded (I-JSON, RFC 7493, refuses it).
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _holds_surrogate(value: object) -> bool:
+    """Whether a decoded value holds a string with a lone surrogate (a pair
+    decodes to one character, so only a lone one is left)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
 
 
 _HUGE = 2**1000  # beyond this an integer has no float64 near it
+_HUGE_DIGITS = 400  # more digits than _HUGE has; int() of many more is refused
 
 
 def _integer(text: str) -> int | float:
     """An integer literal; one beyond float64's range becomes infinity."""
+    if len(text) > _HUGE_DIGITS:
+        return float(text)
     value = int(text)
     return value if abs(value) < _HUGE else float(text)
 
@@ -78,8 +150,10 @@ def body_violation(rule: str, message: str, name: str = "$body") -> dict:
 
 
 def _as_dicts(violations: Iterable, index: int | None = None) -> list[dict]:
+    # A field the contract does not declare is named as sent, which may be long.
     found = [
-        {"field": v.field, "rule": v.rule, "message": v.message} for v in violations
+        {"field": clipped(v.field), "rule": v.rule, "message": v.message}
+        for v in violations
     ]
     if index is not None:
         for violation in found:
@@ -99,9 +173,10 @@ def records_of(body: object, limit: int) -> list:
     if not isinstance(body, Mapping) or not isinstance(body.get("records"), list):
         message = 'expected a JSON object {"records": [...]}'
         raise Rejected(422, message, [body_violation("type", message)])
-    extra = sorted(str(key) for key in body if key != "records")
+    extra = sorted(clipped(repr(key)) for key in body if key != "records")
     if extra:
-        message = f"unexpected keys {extra}; the body holds only records"
+        message = f"unexpected keys {clipped(', '.join(extra), 200)}; "
+        message += "the body holds only records"
         raise Rejected(422, message, [body_violation("unknown_field", message)])
     records = body["records"]
     if len(records) > limit:
@@ -151,7 +226,11 @@ class Requests:
         """Every violation of one record, structured (``validate_record``)."""
         if not isinstance(record, Mapping):
             return [
-                _Plain("$record", "type", f"expected a JSON object, got {record!r}")
+                _Plain(
+                    "$record",
+                    "type",
+                    f"expected a JSON object, got {clipped(repr(record))}",
+                )
             ]
         found = validate_record(record, self.contract, self.fields)
         if not found and reasons:

@@ -29,6 +29,7 @@ __all__ = [
     "check_column",
     "check_value",
     "checked_value",
+    "clipped",
 ]
 
 _EXPECTED_TYPE = {
@@ -49,6 +50,14 @@ _NUMBER = (int, float, np.integer, np.floating)
 _BOOL = (bool, np.bool_)
 
 
+def clipped(text: str, limit: int = 80) -> str:
+    """``text``, cut to ``limit`` characters with its length said when longer: a
+    message echoes what a client sent, and a client can send megabytes."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text)} characters)"
+
+
 def _show(value: object) -> str:
     """A value as the producer sent it, JSON-like: 700, 1.5, 'abc', true, null."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -63,7 +72,7 @@ def _show(value: object) -> str:
         return str(int(number)) if number.is_integer() else repr(number)
     if isinstance(value, pd.Timestamp):
         return repr(value.isoformat())
-    return repr(value)
+    return clipped(repr(value))
 
 
 def _timestamp(value: object) -> pd.Timestamp:

@@ -22,13 +22,29 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .definition import Contract, Decisions, Features, Field, Monitoring, Precompute
-from .errors import MissingEntityError, StaleFeatureError
+from .definition import (
+    Contract,
+    Decisions,
+    Features,
+    Field,
+    Monitoring,
+    Precompute,
+    Resources,
+)
+from .errors import (
+    ArtifactError,
+    FeatureStoreError,
+    MissingEntityError,
+    NullFeatureError,
+    ServiceError,
+    StaleFeatureError,
+)
 from .openapi import OpenApi
 from .pipeline import Scorer, Scoring
 from .recent import Part, Recent
 from .record import api_result, columns_from, result_of
 from .requests import Rejected, Requests, body_violation
+from .rules import clipped
 from .store import FeatureStore, entity_key, entity_keys
 from .telemetry import Telemetry
 
@@ -44,30 +60,41 @@ def now() -> pd.Timestamp:
     return pd.Timestamp(datetime.now(timezone.utc)).tz_convert(None)
 
 
+# What a request gets for each refusal of the store: (status, rule, message).
+_REFUSALS = {
+    MissingEntityError: (404, "unknown_entity", "no precomputed features for {}"),
+    StaleFeatureError: (409, "stale_features", "the precomputed features of {} are"),
+    NullFeatureError: (409, "null_features", "the precomputed features of {} hold"),
+}
+
+
 def refused(
-    error: MissingEntityError | StaleFeatureError,
+    error: FeatureStoreError,
     keys: list[str],
     precompute: Precompute,
     index: pd.Index | None = None,
 ) -> Rejected:
-    """404 for entities the store does not hold, 409 for features older than
-    max_age: each record whose entity it is gets a violation (in a batch, with
-    its ``index``)."""
-    missing = isinstance(error, MissingEntityError)
-    status, rule = (404, "unknown_entity") if missing else (409, "stale_features")
+    """What a request gets when the store cannot serve its entities: 404 for
+    entities the store does not hold, 409 for features that are stale (older than
+    max_age, or computed at a missing or future time) or hold no value. Each
+    record whose entity it is gets a violation (in a batch, with its ``index``).
+    A store that cannot be read at all is no fault of the request: 503."""
+    if type(error) not in _REFUSALS:
+        return Rejected(503, str(error), [])
+    status, rule, text = _REFUSALS[type(error)]
     entity, named = precompute.entity, set(error.entities)
+    reasons = getattr(error, "reasons", {})
     rows = [None] * len(keys) if index is None else list(index)
     violations = []
     for key, row in zip(keys, rows, strict=True):
         if key not in named:
             continue
-        if missing:
-            message = f"no precomputed features for {entity} {key}"
-        else:
-            message = (
-                f"the precomputed features of {entity} {key} are older "
-                f"than max_age {precompute.max_age}"
-            )
+        message = text.format(f"{entity} {clipped(key)}")
+        if isinstance(error, StaleFeatureError):
+            default = f"older than max_age {precompute.max_age}"
+            message += f" stale: {reasons.get(key, default)}"
+        elif key in reasons:
+            message += f" {reasons[key]}"
         violation = body_violation(rule, message, entity)
         violations.append(violation if row is None else {**violation, "index": row})
     return Rejected(status, str(error), violations)
@@ -84,6 +111,10 @@ class State:
     preloaded: Any = field(default=None, repr=False)
     store: FeatureStore | None = None
     prestore: FeatureStore | None = field(default=None, repr=False)
+    # Why the service cannot answer now (None: it can), as its last probe found,
+    # and when (the app's monotonic seconds; -inf: probe again at once).
+    unready: str | None = None
+    probed_at: float = float("-inf")
 
 
 @dataclass(frozen=True)
@@ -103,6 +134,8 @@ class Serving:
     decisions: Decisions | None = None
     precompute: Precompute | None = None
     command: str = "precompute"
+    # What one replica has: its memory bounds the size of a request body.
+    resources: Resources = Resources()
 
     @cached_property
     def requests(self) -> Requests:
@@ -143,7 +176,7 @@ class Serving:
             entities = valid[self.precompute.entity]
             try:
                 looked_up = store.lookup(entities, as_of)
-            except (MissingEntityError, StaleFeatureError) as error:
+            except FeatureStoreError as error:
                 keys = entity_keys(entities)
                 raise refused(error, keys, self.precompute, valid.index) from None
         return self.scorer.score_steps(valid, artifact, as_of, looked_up)
@@ -193,6 +226,52 @@ class Serving:
         quantiles = statistics.get(self.scorer.output, {}).get("quantiles", {})
         state.telemetry.track_predictions(list(quantiles.values()))
         state.artifact = artifact
+        # A service that cannot score its example stops at start, with one line.
+        self._probe(state)
+
+    def verify(self, settings: Any, artifact: Any, store: FeatureStore | None) -> None:
+        """What an app's start checks, for ``artifact`` and ``store`` already
+        loaded: raises (one line) unless they score the example record."""
+        state = self.new_state(settings, now, ())
+        state.artifact, state.store = artifact, store
+        self._probe(state)
+
+    def probe(self, state: State) -> str | None:
+        """Why the service cannot answer a request now, or None when it can.
+
+        The model scores the example record (with any one entity's features from
+        the store, whatever their age) on the path ``/predict`` takes, outside the
+        metrics and the observers: about as cheap as one request. ``load`` runs it
+        at start, ``/ready`` again now and then.
+        """
+        try:
+            self._probe(state)
+        except ServiceError as error:
+            state.unready = str(error)
+        else:
+            state.unready = None
+        return state.unready
+
+    def _probe(self, state: State) -> None:
+        """``probe``, raising ``FeatureStoreError`` for a store that does not answer
+        and ``ArtifactError`` for a model that does not."""
+        looked_up = state.store.sample() if state.store is not None else None
+        as_of = state.clock()
+        try:
+            values = self.requests.checked(self.example)[1]
+            columns = columns_from(values, self.features, self.request_fields)
+            if columns is not None:
+                self.scorer.score_record(columns, state.artifact, as_of, looked_up)
+            else:
+                row = self.requests.parsed_row(values)
+                found = None if looked_up is None else pd.DataFrame(looked_up)
+                self.scorer.score_steps(row, state.artifact, as_of, found)
+        except Exception as error:  # whatever the model raises, it did not answer
+            # One line: onnxruntime's messages span several.
+            detail = clipped(" ".join(f"{type(error).__name__}: {error}".split()), 300)
+            raise ArtifactError(
+                f"the model cannot score the example record: {detail}"
+            ) from None
 
     def unload(self, state: State) -> None:
         state.artifact = None
@@ -230,7 +309,7 @@ class Serving:
             entity = columns[self.precompute.entity][0]
             try:
                 looked_up = state.store.lookup_one(entity, as_of)
-            except (MissingEntityError, StaleFeatureError) as error:
+            except FeatureStoreError as error:
                 keys = [entity_key(entity)]
                 raise refused(error, keys, self.precompute) from None
         scoring = self.scorer.score_record(columns, state.artifact, as_of, looked_up)

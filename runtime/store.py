@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import closing
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import cache
 from pathlib import Path
 
@@ -26,8 +26,14 @@ import pandas as pd
 
 from .contract import validate_frame
 from .definition import Contract, Features, Precompute
-from .errors import FeatureStoreError, MissingEntityError, StaleFeatureError
+from .errors import (
+    FeatureStoreError,
+    MissingEntityError,
+    NullFeatureError,
+    StaleFeatureError,
+)
 from .features import assemble, derive_features, impute
+from .freshness import finite, staleness
 
 __all__ = [
     "FeatureStore",
@@ -95,26 +101,16 @@ def online_features(
     return derived, assemble(inputs, derived, features)
 
 
-def _time(text: str) -> datetime:
-    """A stored computation time (ISO 8601, naive UTC)."""
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:  # more digits than microseconds
-        return pd.Timestamp(text).to_pydatetime(warn=False)
-
-
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
 @cache
 def _select(columns: tuple[str, ...], count: int) -> str:
-    """The query for ``count`` entities' rows (built once per size)."""
+    """The query for ``count`` entities' rows (built once per size; 0: all)."""
     selected = ", ".join(_quote(column) for column in columns)
-    return (
-        f"SELECT entity, computed_at, {selected} FROM features "
-        f"WHERE entity IN ({', '.join('?' * count)})"
-    )
+    query = f"SELECT entity, computed_at, {selected} FROM features"
+    return f"{query} WHERE entity IN ({', '.join('?' * count)})" if count else query
 
 
 class FeatureStore:
@@ -145,11 +141,13 @@ class FeatureStore:
     def open(self) -> FeatureStore:
         """Check the store now and keep one read-only connection for its lookups.
 
-        The service opens its store when it starts, so a missing file or one
-        written for other features stops it there, and a lookup saves a connect.
+        The service opens its store when it starts, so a missing, unreadable or
+        empty file, or one written for other features, stops it there, and a
+        lookup saves a connect.
         """
         self.close()
         self._reader = self._connect()
+        self.sample()
         return self
 
     def close(self) -> None:
@@ -163,9 +161,12 @@ class FeatureStore:
                 f"no feature store at {self.path}: run `{self.command}` first"
             )
         uri = self.path.resolve().as_uri() + "?mode=ro"
-        # Lookups never overlap, but the app may run them on another thread than
-        # the one that opened the store (the tests' client does).
-        connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        try:
+            # Lookups never overlap, but the app may run them on another thread
+            # than the one that opened the store (the tests' client does).
+            connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        except sqlite3.Error as error:
+            raise self._unreadable(error) from None
         try:
             self._check(connection)
         except BaseException:
@@ -173,12 +174,47 @@ class FeatureStore:
             raise
         return connection
 
+    def _unreadable(self, error: sqlite3.Error) -> FeatureStoreError:
+        return FeatureStoreError(
+            f"{self.path}: cannot read the feature store ({error}); "
+            f"run `{self.command}` again (into a new file)"
+        )
+
+    def _query(self, query: str, parameters: Sequence[object] = ()) -> list[tuple]:
+        """The rows of ``query`` on the open connection (or a new one); a file that
+        is not, or no longer, a readable store is a ``FeatureStoreError``."""
+        connection = self._reader or self._connect()
+        try:
+            return connection.execute(query, parameters).fetchall()
+        except sqlite3.Error as error:
+            raise self._unreadable(error) from None
+        finally:
+            if connection is not self._reader:
+                connection.close()
+
+    def sample(self) -> dict[str, np.ndarray]:
+        """Any one entity's columns, whatever their age, as ``lookup_one`` gives
+        them (a null as 0): a cheap proof that the store answers, for readiness."""
+        found = self._query(f"{_select(self._columns, 0)} LIMIT 1")
+        if not found:
+            raise FeatureStoreError(
+                f"{self.path}: holds no precomputed features; "
+                f"run `{self.command}` over the entities to serve"
+            )
+        row = [value if finite(value) else 0.0 for value in found[0][2:]]
+        return self._record_columns(row)
+
     def _meta(self) -> dict[str, str]:
         columns = json.dumps(list(self._columns))
         return {"columns": columns, "contract_hash": self.contract.hash}
 
     def _check(self, connection: sqlite3.Connection) -> None:
-        stored = dict(connection.execute("SELECT key, value FROM meta").fetchall())
+        try:
+            stored = dict(connection.execute("SELECT key, value FROM meta").fetchall())
+            # The features table must be there with every column, not just meta.
+            connection.execute(f"{_select(self._columns, 0)} LIMIT 0").fetchall()
+        except sqlite3.Error as error:
+            raise self._unreadable(error) from None
         if stored != self._meta():
             raise FeatureStoreError(
                 f"{self.path}: written for other features or another input contract; "
@@ -218,25 +254,20 @@ class FeatureStore:
 
     def _read(self, keys: list[str]) -> dict[str, tuple]:
         found: dict[str, tuple] = {}
-        connection = self._reader or self._connect()
-        try:
-            unique = sorted(set(keys))
-            for start in range(0, len(unique), _CHUNK):
-                chunk = unique[start : start + _CHUNK]
-                query = _select(self._columns, len(chunk))
-                for entity, *row in connection.execute(query, chunk):
-                    found[entity] = tuple(row)
-        finally:
-            if connection is not self._reader:
-                connection.close()
+        unique = sorted(set(keys))
+        for start in range(0, len(unique), _CHUNK):
+            chunk = unique[start : start + _CHUNK]
+            for entity, *row in self._query(_select(self._columns, len(chunk)), chunk):
+                found[entity] = tuple(row)
         return found
 
     def _fresh(self, keys: list[str], as_of: pd.Timestamp) -> dict[str, tuple]:
-        """The stored rows of ``keys``, or an error naming every missing or stale one.
+        """The stored rows of ``keys``, or an error naming every entity it cannot
+        serve; either way no partial answer is returned.
 
         Raises ``MissingEntityError`` naming the entities the store does not hold,
-        then ``StaleFeatureError`` naming those computed more than ``max_age``
-        before ``as_of``; either way no partial answer is returned.
+        then ``StaleFeatureError`` naming those whose features are stale
+        (``staleness``), then ``NullFeatureError`` naming those with a null value.
         """
         found = self._read(keys)
         missing = sorted({key for key in keys if key not in found})
@@ -245,11 +276,27 @@ class FeatureStore:
         # datetime, not pd.Timestamp: parsing is 10x faster, and the service checks
         # one entity per request. Times are naive UTC, to the microsecond.
         now = as_of.to_pydatetime(warn=False)
-        computed = {key: _time(found[key][0]) for key in set(keys)}
-        stale = sorted(k for k, when in computed.items() if now - when > self._max_age)
+        stale = {}
+        for key in set(keys):
+            reason = staleness(found[key][0], now, self._max_age)
+            if reason is not None:
+                stale[key] = reason
         if stale:
-            raise self._stale(stale, min(computed[key] for key in stale), as_of)
+            raise self._stale(stale, as_of)
+        nulls = {key: self._nulls(found[key][1:]) for key in set(keys)}
+        nulls = {key: columns for key, columns in nulls.items() if columns}
+        if nulls:
+            raise self._null(nulls)
         return found
+
+    def _nulls(self, row: Sequence[object]) -> list[str]:
+        """The columns of a stored row that hold no finite number: null (how a NaN
+        is stored), or anything else a hand-edited SQLite file may hold."""
+        return [
+            column
+            for column, value in zip(self._columns, row, strict=True)
+            if not finite(value)
+        ]
 
     def _named(self, entities: list[str]) -> str:
         shown = ", ".join(entities[:_SHOWN])
@@ -264,14 +311,28 @@ class FeatureStore:
             missing,
         )
 
-    def _stale(
-        self, stale: list[str], oldest: datetime, as_of: pd.Timestamp
-    ) -> StaleFeatureError:
+    def _stale(self, stale: dict[str, str], as_of: pd.Timestamp) -> StaleFeatureError:
+        entities = sorted(stale)
+        first = entities[0]
         return StaleFeatureError(
-            f"{self._named(stale)}: precomputed features are older than max_age "
-            f"{self.precompute.max_age} at {as_of.isoformat()} (oldest computed at "
-            f"{oldest.isoformat()}); run `{self.command}` again",
+            f"{self._named(entities)}: precomputed features are stale at "
+            f"{as_of.isoformat()} (max_age {self.precompute.max_age}; {first}: "
+            f"{stale[first]}); run `{self.command}` again",
+            entities,
             stale,
+        )
+
+    def _null(self, nulls: dict[str, list[str]]) -> NullFeatureError:
+        entities = sorted(nulls)
+        first = entities[0]
+        return NullFeatureError(
+            f"{self._named(entities)}: precomputed features hold no finite value "
+            f"({first}: {', '.join(nulls[first])}); the model cannot score them",
+            entities,
+            {
+                key: f"no value in {', '.join(columns)}"
+                for key, columns in nulls.items()
+            },
         )
 
     def lookup(self, entities: pd.Series, as_of: pd.Timestamp) -> pd.DataFrame:
@@ -290,32 +351,33 @@ class FeatureStore:
         # Stored as 0/1 numbers; looked up as booleans again, as online scoring
         # makes them.
         for column in self._booleans:
-            if frame[column].notna().all():
-                frame[column] = frame[column].astype(bool)
+            frame[column] = frame[column].astype(bool)
         return frame
 
     def lookup_one(self, entity: object, as_of: pd.Timestamp) -> dict[str, np.ndarray]:
         """``lookup`` of one entity, as the one-record path's columns."""
         key = entity_key(entity)
         # ``_fresh`` for one key, with none of its bookkeeping: this runs per request.
-        connection = self._reader or self._connect()
-        try:
-            found = connection.execute(_select(self._columns, 1), (key,)).fetchone()
-        finally:
-            if connection is not self._reader:
-                connection.close()
-        if found is None:
+        found = self._query(_select(self._columns, 1), (key,))
+        if not found:
             raise self._missing([key])
-        computed = _time(found[1])
-        if as_of.to_pydatetime(warn=False) - computed > self._max_age:
-            raise self._stale([key], computed, as_of)
+        row = found[0][2:]
+        reason = staleness(found[0][1], as_of.to_pydatetime(warn=False), self._max_age)
+        if reason is not None:
+            raise self._stale({key: reason}, as_of)
+        nulls = self._nulls(row)
+        if nulls:
+            raise self._null({key: nulls})
+        return self._record_columns(row)
+
+    def _record_columns(self, row: Sequence[object]) -> dict[str, np.ndarray]:
+        """A stored row of values (none null) as the one-record path's columns."""
         columns = {}
-        for column, value in zip(self._columns, found[2:], strict=True):
-            if value is not None and column in self._booleans:
+        for column, value in zip(self._columns, row, strict=True):
+            if column in self._booleans:
                 columns[column] = np.array([bool(value)])
             else:
-                number = np.nan if value is None else value
-                columns[column] = np.array([number], dtype=np.float64)
+                columns[column] = np.array([value], dtype=np.float64)
         return columns
 
     def __len__(self) -> int:

@@ -75,6 +75,14 @@ class Telemetry:
             namespace=namespace,
             registry=self.registry,
         )
+        self.disconnects = Counter(
+            "client_disconnects",
+            "Requests whose client left before the answer, by endpoint (not in "
+            "requests: no status was sent).",
+            ["endpoint"],
+            namespace=namespace,
+            registry=self.registry,
+        )
         self.latency = Histogram(
             "request_latency_seconds",
             "Time to answer a request, by endpoint.",
@@ -150,9 +158,15 @@ class Telemetry:
         )
 
     def observe_request(self, path: str, status: int, seconds: float) -> None:
-        endpoint = path if path in self.endpoints else OTHER_ENDPOINT
+        endpoint = self._endpoint(path)
         self.requests.labels(endpoint, str(status)).inc()
         self.latency.labels(endpoint).observe(seconds)
+
+    def observe_disconnect(self, path: str) -> None:
+        self.disconnects.labels(self._endpoint(path)).inc()
+
+    def _endpoint(self, path: str) -> str:
+        return path if path in self.endpoints else OTHER_ENDPOINT
 
     def observe_violations(self, violations: Iterable[Mapping[str, object]]) -> None:
         for violation in violations:

@@ -66,7 +66,7 @@ def test_a_result_with_rules_carries_each_possible_decision(contract, record):
 
 def test_precomputed_features_add_404_and_409(contract, record):
     plain = _api(contract, record, task="regression").error_responses()
-    assert sorted(plain) == ["413", "422", "503"]
+    assert sorted(plain) == ["413", "415", "422", "503"]
     assert plain["503"] == NOT_READY
     precompute = Precompute(
         entity="order_id",
@@ -77,6 +77,6 @@ def test_precomputed_features_add_404_and_409(contract, record):
     )
     api = _api(contract, record, task="regression", precompute=precompute)
     responses = api.predict_responses()
-    assert sorted(responses) == ["200", "404", "409", "413", "422", "503"]
+    assert sorted(responses) == ["200", "404", "409", "413", "415", "422", "503"]
     assert "order_id" in responses["404"]["description"]
     assert "24h" in responses["409"]["description"]

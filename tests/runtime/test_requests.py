@@ -58,3 +58,30 @@ def test_a_batch_body_holds_only_records_and_at_most_the_limit():
     assert _rejected(records_of, {"records": [1, 2, 3]}, 2).status == 413
     assert _rejected(records_of, {"records": [], "x": 1}, 2).status == 422
     assert _rejected(records_of, [1], 2).status == 422
+
+
+@pytest.mark.parametrize(
+    "body, rule, field",
+    [
+        (b'{"a": 1, "b": {"c": 1, "c": 2}}', "duplicate_key", "c"),
+        (b'{"a": "\\ud800"}', "encoding", "$body"),
+        (b'{"\\uDFFF": 1}', "encoding", "$body"),
+        ("{}".encode("utf-16"), "encoding", "$body"),
+        (b"[" * 100_000, "json", "$body"),
+    ],
+)
+def test_a_body_no_utf8_json_reader_reads_alike_is_refused(body, rule, field):
+    error = _rejected(decode, body)
+    assert error.status == 422
+    assert (error.violations[0]["rule"], error.violations[0]["field"]) == (rule, field)
+
+
+def test_a_surrogate_pair_and_a_huge_integer_decode():
+    assert decode(b'{"a": "\\ud83d\\ude00"}') == ({"a": "\U0001f600"}, True)
+    assert decode(b"9" * 5000) == (float("inf"), True)
+
+
+def test_what_a_client_sent_is_echoed_cut(requests, record):
+    error = _rejected(requests.check_batch, ["x" * 5000, {**record, "k" * 5000: 1}])
+    assert all(len(str(v)) < 400 for v in error.violations)
+    assert "(5002 characters)" in error.violations[0]["message"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,6 +14,7 @@ from modelplate.runtime.definition import Contract, Features, Precompute
 from modelplate.runtime.errors import (
     FeatureStoreError,
     MissingEntityError,
+    NullFeatureError,
     StaleFeatureError,
 )
 from modelplate.runtime.features import build_features
@@ -168,3 +172,103 @@ def test_a_request_without_offline_fields_builds_the_full_model_input(store, con
     valid, _ = validate_frame(frame, contract)
     full = build_features(valid, AS_OF, {}, FEATURES, contract.fields)
     pd.testing.assert_frame_equal(online, full)
+
+
+def _set(store: FeatureStore, statement: str, *parameters) -> None:
+    with closing(sqlite3.connect(store.path)) as connection, connection:
+        connection.execute(statement, parameters)
+
+
+@pytest.mark.parametrize(
+    "computed_at, reason",
+    [
+        ("", "is not an ISO 8601 time"),
+        ("   ", "is not an ISO 8601 time"),
+        ("2024-13-45", "is not an ISO 8601 time"),
+        ("yesterday", "is not an ISO 8601 time"),
+        ("2024-06-01T00:00:01", "in the future"),
+        ("2030-01-01", "in the future"),
+        ("2024-05-01T00:00:00+02:00", "older than max_age"),
+    ],
+)
+def test_a_time_that_is_not_a_past_time_within_max_age_is_stale(
+    store, computed_at, reason
+):
+    _set(
+        store, "UPDATE features SET computed_at = ? WHERE entity = 'O0003'", computed_at
+    )
+    with pytest.raises(StaleFeatureError, match="O0003") as raised:
+        store.lookup(pd.Series(["O0002", "O0003"]), AS_OF)
+    assert raised.value.entities == ["O0003"]
+    assert reason in raised.value.reasons["O0003"]
+    with pytest.raises(StaleFeatureError, match=reason):
+        store.lookup_one("O0003", AS_OF)
+
+
+def test_an_aware_time_is_compared_in_utc(store):
+    _set(store, "UPDATE features SET computed_at = '2024-06-01T01:30:00+02:00'")
+    assert store.lookup_one("O0003", AS_OF)["per_item"].shape == (1,)
+
+
+@pytest.mark.parametrize("value", [None, "abc", float("inf")])
+def test_a_feature_with_no_finite_value_is_refused_naming_it(store, value):
+    _set(store, "UPDATE features SET per_item = ? WHERE entity = 'O0003'", value)
+    with pytest.raises(NullFeatureError, match="O0003.*per_item") as raised:
+        store.lookup(pd.Series(["O0002", "O0003"]), AS_OF)
+    assert raised.value.entities == ["O0003"]
+    with pytest.raises(NullFeatureError, match="per_item"):
+        store.lookup_one("O0003", AS_OF)
+
+
+def _broken(path, how: str) -> None:
+    if how == "empty file":
+        path.write_bytes(b"")
+    elif how == "not sqlite":
+        path.write_bytes(b"this is no database\n" * 100)
+    elif how == "truncated":
+        path.write_bytes(path.read_bytes()[:1500])
+    elif how == "no tables":
+        path.unlink()
+        sqlite3.connect(path).close()
+        _exec(path, "CREATE TABLE other (x)")
+    elif how == "no features table":
+        _exec(path, "DROP TABLE features")
+    elif how == "no features":
+        _exec(path, "DELETE FROM features")
+
+
+def _exec(path, statement: str) -> None:
+    with closing(sqlite3.connect(path)) as connection, connection:
+        connection.execute(statement)
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        "empty file",
+        "not sqlite",
+        "truncated",
+        "no tables",
+        "no features table",
+        "no features",
+    ],
+)
+def test_a_store_that_cannot_serve_stops_the_service_at_open(store, how):
+    _broken(store.path, how)
+    with pytest.raises(FeatureStoreError, match=str(store.path)) as raised:
+        store.open()
+    assert "\n" not in str(raised.value)
+    assert "`precompute`" in str(raised.value)
+
+
+def test_a_store_broken_while_open_fails_its_lookups_as_a_store_error(store):
+    store.open()
+    try:
+        store.path.write_bytes(b"\0" * store.path.stat().st_size)
+        with pytest.raises(FeatureStoreError, match="cannot read") as raised:
+            store.lookup_one("O0003", AS_OF)
+        assert not isinstance(raised.value, MissingEntityError | StaleFeatureError)
+        with pytest.raises(FeatureStoreError, match="cannot read"):
+            store.sample()
+    finally:
+        store.close()
