@@ -27,7 +27,7 @@ from .records import Records
 _SOLVABLE = ("integer", "float", "date", "datetime")
 _ORIGIN = dt.datetime.fromisoformat(AS_OF)
 _BOUNDED = ("clip", "min", "max")
-_MOST_POINTS = 24  # per feature: a long expression must not flood the suite
+_MOST_POINTS = 48  # per feature: a long expression must not flood the suite
 
 
 class BoundaryPoints(Records):
@@ -39,23 +39,26 @@ class BoundaryPoints(Records):
         for sub, target, what in _edges(feature):
             for name in _inputs_read(sub, self.spec.inputs):
                 field = self.spec.inputs[name]
-                for where, value in self._solve(feature, sub, field, target):
-                    key = (name, value)
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    why = f"{what} {target}: {where} ({name}={value})"
-                    points.append((why, "example", {name: value}))
+                # From each base record: in `a > 1 or b`, the example may have `b`
+                # true and so hide the edge of `a`; the minimums or maximums do not.
+                for base in self.bases:
+                    for where, value in self._solve(feature, sub, field, target, base):
+                        key = (base, name, value)
+                        if key in seen:
+                            continue
+                        seen.add(key)
+                        why = f"{what} {target}: {where} ({name}={value}, {base})"
+                        points.append((why, base, {name: value}))
         return points[:_MOST_POINTS]
 
     def _solve(
-        self, feature: FeatureSpec, sub: str, field: FieldSpec, target: float
+        self, feature: FeatureSpec, sub: str, field: FieldSpec, target: float, base: str
     ) -> Iterator[tuple[str, Any]]:
         """(where, value of `field`) just below, at and just above `sub` == target."""
         encode, decode, whole = _domain(field)
 
         def g(u: float) -> float | None:
-            record = self.record("example", {field.name: decode(u)})
+            record = self.record(base, {field.name: decode(u)})
             values = self.imputed(record)
             try:
                 result = evaluate(sub, values, feature.on_divide_by_zero)
@@ -66,17 +69,27 @@ class BoundaryPoints(Records):
 
         # One unit apart: the slope of an expression this language allows is then
         # exact enough to land within a few steps of the edge.
-        start = encode(self.example[field.name])
+        start = self.bases[base][field.name]
+        if start is None:
+            return
+        start = encode(start)
         here, there = g(start), g(start + 1.0)
         if here is None or there is None or here == there:
             return
         guess = start + (target - here) / (there - here)
-        for u in _around(guess, whole):
-            value = g(u)
-            if value is None or not self._accepts(field, decode(u)):
-                continue
-            where = "at" if value == target else "below" if value < target else "above"
-            yield where, decode(u)
+        found = [
+            (value, decode(u))
+            for u in _around(guess, whole)
+            if (value := g(u)) is not None and self._accepts(field, decode(u))
+        ]
+        # Exactly at the edge, and the nearest value on each side of it.
+        yield from (("at", v) for value, v in found if value == target)
+        below = [item for item in found if item[0] < target]
+        above = [item for item in found if item[0] > target]
+        if below:
+            yield "below", max(below, key=lambda item: item[0])[1]
+        if above:
+            yield "above", min(above, key=lambda item: item[0])[1]
 
     def _accepts(self, field: FieldSpec, value: Any) -> bool:
         if field.min is not None and _order(value) < _order(field.min):
