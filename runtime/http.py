@@ -32,9 +32,11 @@ from fastapi.responses import JSONResponse, Response
 
 from .bodies import Limits, check_content_type, limits_for, read_body
 from .contract import json_schema
-from .middleware import Observe
+from .middleware import ContractVersion, Observe
+from .odcs import odcs_document
 from .openapi import NOT_READY
 from .requests import Rejected, decode, records_of
+from .rules import clipped
 from .serving import ENDPOINTS, Observer, Serving, State, now
 from .store import FeatureStore
 from .telemetry import CONTENT_TYPE
@@ -106,6 +108,7 @@ class Http:
             lifespan=lifespan,
         )
         app.state.service = state
+        app.add_middleware(ContractVersion, version=self.serving.contract.hash[:12])
         app.add_middleware(Observe, telemetry=state.telemetry)
         self._add_endpoints(app, state)
         if routes is not None:
@@ -204,9 +207,21 @@ class Http:
                 state.telemetry.observe_drift(state.recent.drift(state.artifact))
             return Response(state.telemetry.render(), media_type=CONTENT_TYPE)
 
-        @app.get("/contract", summary="The input contract as JSON Schema")
-        async def contract() -> dict:
-            return json_schema(serving.contract, serving.request_fields)
+        @app.get(
+            "/contract",
+            summary="The input contract: JSON Schema, or ODCS v3 with ?format=odcs",
+        )
+        async def contract(format: str = "json-schema") -> Response:
+            if format == "odcs":
+                document = odcs_document(serving.contract, self.description)
+            elif format == "json-schema":
+                document = json_schema(serving.contract, serving.request_fields)
+            else:
+                expected = "expected json-schema or odcs"
+                return _json(
+                    {"detail": f"format: got {clipped(format)!r}, {expected}"}, 422
+                )
+            return _json(document)
 
     def run(self, settings: Any, create_app: Callable[..., FastAPI]) -> None:
         """Check the artifact (and feature store), then serve until stopped.

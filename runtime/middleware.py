@@ -1,5 +1,6 @@
 # modelplate runtime, vendored: `modelplate update` replaces it and reports edits.
-"""The ASGI middleware that counts every request of a service's app."""
+"""The ASGI middleware of a service's app: it counts every request, and names the
+contract version on every response."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from starlette.requests import ClientDisconnect
 if TYPE_CHECKING:
     from .telemetry import Telemetry
 
-__all__ = ["Observe"]
+__all__ = ["ContractVersion", "Observe"]
 
 
 class Observe:
@@ -59,3 +60,31 @@ class Observe:
             else:
                 elapsed = time.perf_counter() - started
                 self.telemetry.observe_request(scope["path"], status, elapsed)
+
+
+class ContractVersion:
+    """ASGI middleware: a ``Contract-Version`` header on every response.
+
+    The version is the first 12 hex digits of the contract's hash, which changes
+    whenever what the contract accepts changes (the ODCS document's version too):
+    a caller in the middle of a contract change can tell which one answered.
+    """
+
+    def __init__(self, app, version: str) -> None:
+        self.app = app
+        self.header = (b"contract-version", version.encode("ascii"))
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_version(message) -> None:
+            if message["type"] == "http.response.start":
+                message = {
+                    **message,
+                    "headers": [*message.get("headers", ()), self.header],
+                }
+            await send(message)
+
+        await self.app(scope, receive, send_with_version)

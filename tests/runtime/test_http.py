@@ -162,6 +162,36 @@ def test_the_owners_routes_are_added_and_every_endpoint_is_served(http):
     assert http.serving.decision is None
 
 
+def test_every_response_names_the_contract_version(http, record):
+    version = http.serving.contract.hash[:12]
+    with TestClient(http.create_app(clock=lambda: AS_OF)) as client:
+        for response in (
+            client.get("/health"),
+            _post(client, "/predict", record),
+            _post(client, "/predict", {**record, "items": 0}),  # a 422 too
+            client.get("/nowhere"),
+        ):
+            assert response.headers["contract-version"] == version
+
+
+def test_the_contract_is_served_as_json_schema_or_odcs(http):
+    with TestClient(http.create_app(clock=lambda: AS_OF)) as client:
+        schema = client.get("/contract").json()
+        assert client.get("/contract?format=json-schema").json() == schema
+        odcs = client.get("/contract?format=odcs").json()
+        refused = client.get("/contract?format=" + "x" * 500)
+    assert schema["properties"].keys() >= {"order_id", "items"}
+    assert odcs["kind"] == "DataContract" and odcs["version"] == schema_version(http)
+    assert odcs["description"]["purpose"] == "Orders"
+    assert refused.status_code == 422
+    assert refused.json()["detail"].startswith("format: got 'xxx")
+    assert len(refused.text) < 300
+
+
+def schema_version(http) -> str:
+    return http.serving.contract.hash[:12]
+
+
 def test_a_body_that_is_not_declared_json_gets_415(http, record):
     body = json.dumps(record)
     with TestClient(http.create_app()) as client:
