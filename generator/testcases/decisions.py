@@ -40,7 +40,32 @@ class DecisionCases(Records):
                     custom = {k: v for k, v in point.items() if k in self.custom_names}
                     why = f"rule {index + 1}: {name} {label} {value}"
                     cases.append(self._decision(inputs, outputs, why, custom))
+        if all(c["expected"] != decisions.default for c in cases):
+            cases += self._no_rule_matches(output, neutral)
         return unique_ids(cases)
+
+    def _no_rule_matches(self, output: str, neutral: Any) -> list[dict]:
+        """A case that falls through every rule to the default, when one is found:
+        a dropped `else` (the default never given) is caught there."""
+        outputs = [neutral]
+        if self.spec.model.task != "multiclass_classification":
+            outputs = [0.0, 1.0, -1.0, neutral]
+        for value in outputs:
+            for base in self.bases:
+                if base == "example":
+                    changes = {}
+                else:
+                    changes = {
+                        k: v for k, v in self.bases[base].items() if not self._is_id(k)
+                    }
+                found = self._decision(changes, {output: value}, "no rule matches")
+                if found["expected"] == self.spec.decisions.default:
+                    return [found]
+        return []
+
+    def _is_id(self, name: str) -> bool:
+        f = self.spec.inputs.get(name)
+        return f is not None and f.is_id
 
     def _decision(
         self, changes: dict, outputs: dict, why: str, custom: dict | None = None

@@ -60,6 +60,13 @@ class FeatureCases(BoundaryPoints):
                             {f.name: numeric(f, 0)},
                         )
                     )
+                # Next to zero: where a guard written as `== 0` and one written as
+                # `< 1` (or a forgotten sign) part ways.
+                step = 1 if f is not None and f.type == "integer" else 1e-6
+                for near in (step, -step):
+                    if f is not None and f.is_numeric and inside(f, near):
+                        why = f"{f.name} is {near} (next to zero)"
+                        points.append((why, "example", {f.name: numeric(f, near)}))
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") in (
                 "log",
                 "log1p",
