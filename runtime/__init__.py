@@ -28,7 +28,8 @@ LAYERS = (
     "pipeline : training",
     "record : io : model : store : openapi : requests : middleware",
     "contract : features : decisions : drift : telemetry : artifact",
-    "rules : serialization : statistics : functions",
+    "csvfile : rules : serialization : statistics : functions",
+    "files",
     "definition : errors",
 )
 

@@ -128,6 +128,8 @@ def validate_frame(
     pandas ``boolean``, text as ``object``, dates and datetimes as naive (UTC)
     ``datetime64``. Rejected rows are the original rows plus a ``_reasons`` column.
     Both keep the input's index, so ``valid.index.union(rejects.index)`` is the input.
+    A ``_reasons`` column in ``frame`` is the reader's: a row with one is rejected
+    for that reason alone (``runtime.io`` marks rows it could not read that way).
     """
     if not isinstance(frame, pd.DataFrame):
         raise ContractError(f"expected a pandas DataFrame, got {type(frame).__name__}")
@@ -136,7 +138,7 @@ def validate_frame(
         raise ContractError(f"duplicate columns: {', '.join(duplicated)}")
     fields = contract.fields if fields is None else fields
     reasons = Reasons(len(frame))
-    known = {field.name for field in fields}
+    known = {field.name for field in fields} | {REASONS}
     if contract.unknown_fields == "reject":
         for name in frame.columns:
             if name not in known:
@@ -151,6 +153,12 @@ def validate_frame(
         else:
             reasons.add(np.ones(len(frame), dtype=bool), field.name, "missing", MISSING)
             parsed[field.name] = pd.Series(None, index=frame.index, dtype=object)
+    if REASONS in frame.columns:
+        # Rows the reader could not split into cells or decode (``runtime.io``):
+        # their cells mean nothing, so the reader's reason is their only one.
+        unreadable = frame[REASONS].notna().to_numpy(dtype=bool)
+        reasons.bad |= unreadable
+        reasons.text[unreadable] = frame[REASONS].to_numpy(dtype=object)[unreadable]
     bad = reasons.bad
     # No copy of every column into consolidated blocks. A text column may be the
     # input's own: pandas 3 copies on write, pandas 2 copies in the row selection.

@@ -1,0 +1,117 @@
+# modelplate runtime, vendored: `modelplate update` replaces it and reports edits.
+"""A CSV file split into rows of text cells, without failing on any one row.
+
+Python's ``csv`` reader splits the records (quoted cells may span lines). A record
+is no row when it has more or fewer cells than the header, holds bytes that are not
+UTF-8 or a NUL byte, or breaks the reader (a cell beyond its size limit): such a
+record is kept, its cells backslash-escaped (``\\xff``, ``\\x00``) and padded or cut
+to the header's width, with a reason that quotes the record's whole text, so the
+rejects file loses nothing. Blank lines are no records. Only a regular file is read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError
+from .files import open_regular
+
+__all__ = ["read_csv"]
+
+_SURROGATES = re.compile("[\udc80-\udcff]")
+_LINE_BREAKS = re.compile("\r\n|\r|\n")
+
+
+def _escaped(cell: str) -> str:
+    """A cell's undecodable bytes and NULs as backslash escapes."""
+    raw = cell.encode("utf-8", "surrogateescape")
+    return raw.decode("utf-8", "backslashreplace").replace("\x00", "\\x00")
+
+
+def _records(text: str) -> tuple[list[list[str]], list[int], list[int], dict]:
+    """(records, first line of each, last line of each, position -> csv error)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        records = list(reader)  # one C loop: the usual file
+    except csv.Error:
+        records = None
+    if records is not None and reader.line_num == len(records):
+        # No record spans lines: record i is line i + 1 (blank lines are none).
+        lines = [n for n, cells in enumerate(records, 1) if cells]
+        return [cells for cells in records if cells], lines, lines, {}
+    records, firsts, lasts, errors = [], [], [], {}
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows, first = iter(reader), 1
+    while True:
+        try:
+            cells = next(rows)
+        except StopIteration:
+            return records, firsts, lasts, errors
+        except csv.Error as error:  # e.g. a cell beyond the field size limit
+            cells, errors[len(records)] = [], f"row: cells ({error}"
+        if cells or len(records) in errors:
+            records.append(cells)
+            firsts.append(first)
+            lasts.append(reader.line_num)
+        first = reader.line_num + 1
+
+
+def _problem(cells: list[str], width: int, dirty: bool) -> str | None:
+    """What makes a record no row: "row: <rule> (<what>", closed by the caller."""
+    joined = "".join(cells) if dirty else ""
+    if _SURROGATES.search(joined):
+        return "row: encoding (not valid UTF-8"
+    if "\x00" in joined:
+        return "row: encoding (holds a NUL byte"
+    if len(cells) != width:
+        return f"row: cells (got {len(cells)} cells, expected {width}"
+    return None
+
+
+def read_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, dict[int, str]]:
+    """(every cell as text or None, each row's first line, position -> problem)."""
+    with open_regular(path) as file:
+        data = file.read()
+    text = data.decode("utf-8", "surrogateescape").removeprefix("\ufeff")
+    dirty = "\x00" in text or _SURROGATES.search(text) is not None
+    records, firsts, lasts, errors = _records(text)
+    if not records:
+        raise DataError(f"{path}: no header line (the file is empty)")
+    names = records[0]
+    if 0 in errors or _problem(names, len(names), dirty):
+        raise DataError(f"{path}: line {firsts[0]}: the header is not UTF-8 CSV text")
+    if len(set(names)) != len(names):
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        raise DataError(f"{path}: line {firsts[0]}: repeated column {repeated[0]!r}")
+    width, physical = len(names), None
+    problems: dict[int, str] = {}
+    for position, cells in enumerate(records[1:], 1):
+        if len(cells) == width and not dirty:
+            continue
+        problem = errors.get(position) or _problem(cells, width, dirty)
+        if problem:
+            if physical is None:
+                physical = _LINE_BREAKS.split(text)
+            raw = _escaped("\n".join(physical[firsts[position] - 1 : lasts[position]]))
+            problems[position - 1] = f"{problem}, in {raw!r})"
+            cells = [_escaped(cell) for cell in cells[:width]]
+            records[position] = cells + [""] * (width - len(cells))
+    columns = zip(*records[1:], strict=True) if len(records) > 1 else [()] * width
+    frame = pd.DataFrame(
+        {name: _nulls(values) for name, values in zip(names, columns, strict=True)},
+        index=pd.RangeIndex(len(records) - 1),
+    )
+    return frame, np.asarray(firsts[1:], dtype=np.int64), problems
+
+
+def _nulls(values: tuple[str, ...]) -> pd.Series:
+    """Cells as an object column, an empty cell as None."""
+    array = np.asarray(values, dtype=object)
+    array[array == ""] = None
+    return pd.Series(array, dtype=object, copy=False)
