@@ -146,8 +146,7 @@ def score(program: Program, args: argparse.Namespace, settings) -> int:
     if args.distributed or args.scheduler:
         return _score_distributed(program, args, settings)
     rejects_path = _rejects_path(args.rejects, args.output, ".csv")
-    paths = {"INPUT": args.input, "OUTPUT": args.output, "rejects": rejects_path}
-    distinct(paths)
+    distinct({"INPUT": args.input}, {"OUTPUT": args.output, "rejects": rejects_path})
     check_type(args.output, rejects_path)
     at = as_of(args.as_of)
     artifact = program.load_artifact(args.artifact or settings.artifact)
@@ -171,7 +170,7 @@ def _score_distributed(program: Program, args: argparse.Namespace, settings) -> 
             f"pip install '{program.prog}[distributed]'"
         ) from error
     rejects_path = _rejects_path(args.rejects, args.output, ".parquet")
-    distinct({"INPUT": args.input, "OUTPUT": args.output, "rejects": rejects_path})
+    distinct({"INPUT": args.input}, {"OUTPUT": args.output, "rejects": rejects_path})
     counts = score_parquet(
         str(args.input),
         str(args.output),
@@ -212,7 +211,7 @@ def precompute(program: Program, args: argparse.Namespace, settings) -> int:
         raise ServiceError("this service precomputes no features")
     path = Path(args.store or settings.feature_store)
     rejects_path = _rejects_path(args.rejects, path, ".csv")
-    distinct({"INPUT": args.input, "store": path, "rejects": rejects_path})
+    distinct({"INPUT": args.input, "store": path}, {"rejects": rejects_path})
     check_type(rejects_path)
     at = as_of(args.as_of)
     artifact = program.load_artifact(args.artifact or settings.artifact)

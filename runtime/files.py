@@ -69,13 +69,16 @@ def _same(one: Path, other: Path) -> bool:
         return False
 
 
-def distinct(paths: Mapping[str, Path | None]) -> None:
-    """Raise DataError naming both when two of ``paths`` (role -> path; None is
-    skipped) are the same file, or when an output exists but is no regular file.
-
-    Roles starting with "output" or "rejects" are written; the others are read.
-    """
-    given = [(role, Path(path)) for role, path in paths.items() if path is not None]
+def distinct(
+    inputs: Mapping[str, str | Path | None], outputs: Mapping[str, str | Path | None]
+) -> None:
+    """Raise DataError naming both when two of the paths (role -> path; None is
+    skipped) are the same file, or when an output exists but is no regular file."""
+    given = [
+        (role, Path(path))
+        for role, path in (*inputs.items(), *outputs.items())
+        if path is not None
+    ]
     for position, (role, path) in enumerate(given):
         for other_role, other in given[position + 1 :]:
             if _same(path, other):
@@ -83,9 +86,9 @@ def distinct(paths: Mapping[str, Path | None]) -> None:
                     f"{role} {path} and {other_role} {other} are the same file; "
                     "give distinct paths (nothing was written)"
                 )
-    for role, path in given:
-        if role.startswith(("output", "rejects")) and path.exists():
-            mode = path.stat().st_mode
+    for role, path in outputs.items():
+        if path is not None and Path(path).exists():
+            mode = Path(path).stat().st_mode
             if not stat.S_ISREG(mode):
                 raise DataError(
                     f"{role} {path} is {_kind(mode)}; give the path of a file"
