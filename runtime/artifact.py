@@ -118,7 +118,7 @@ def _read(fs, path: str, location: str, train_command: str) -> bytes:
         # A FIFO would block and /dev/zero fill memory: only a file is read.
         kind = fs.info(path).get("type")
         if kind != "file":
-            raise ArtifactError(f"cannot read {path}: a {kind}, not a regular file")
+            raise ArtifactError(f"cannot read {path}: not a regular file ({kind})")
         return fs.cat_file(path)
     except FileNotFoundError as error:
         raise ArtifactError(

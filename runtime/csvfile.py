@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 from .errors import DataError
 from .files import open_regular
@@ -74,21 +76,77 @@ def _problem(cells: list[str], width: int, dirty: bool) -> str | None:
     return None
 
 
+def _header(path: Path, text: str, dirty: bool) -> tuple[list[str], int]:
+    """(the column names, the line after the header); DataError if unusable."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    first = 1
+    try:
+        for names in reader:
+            if names:
+                break
+            first = reader.line_num + 1
+        else:
+            raise DataError(f"{path}: no header line (the file is empty)")
+    except csv.Error as error:
+        raise DataError(f"{path}: line {first}: unreadable header ({error})") from error
+    if _problem(names, len(names), dirty):
+        raise DataError(f"{path}: line {first}: the header is not UTF-8 CSV text")
+    if len(set(names)) != len(names):
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        raise DataError(f"{path}: line {first}: repeated column {repeated[0]!r}")
+    return names, reader.line_num + 1
+
+
+def _one_line_each(
+    data: bytes, names: list[str]
+) -> tuple[pd.DataFrame, np.ndarray] | None:
+    """The usual file, split by Arrow in C: the header on line 1, then one record
+    per non-blank line, each as wide as the header. None for any other file (the
+    careful reader then finds out which records are no rows)."""
+    codes = np.frombuffer(data, dtype=np.uint8)
+    breaks = np.flatnonzero(codes == 10)
+    if np.count_nonzero(codes == 13) != np.count_nonzero(codes[breaks - 1] == 13):
+        return None  # a carriage return that ends no line
+    starts = np.concatenate(([0], breaks + 1))
+    ends = np.concatenate((breaks, [len(codes)]))
+    ends -= (ends > starts) & (codes[np.maximum(ends - 1, 0)] == 13)
+    lines = np.flatnonzero(ends > starts) + 1
+    if len(lines) == 0 or lines[0] != 1:
+        return None
+    try:
+        table = pa_csv.read_csv(
+            pa.BufferReader(data),
+            read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=True),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                null_values=[""],
+                strings_can_be_null=True,
+            ),
+        )
+    except pa.ArrowException:
+        return None
+    # As many records as non-blank lines: no record spans two lines.
+    if table.num_rows != len(lines) - 1:
+        return None
+    columns = {
+        name: pd.Series(column.to_numpy(zero_copy_only=False), dtype=object)
+        for name, column in zip(names, table.columns, strict=True)
+    }
+    return pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows)), lines[1:]
+
+
 def read_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, dict[int, str]]:
     """(every cell as text or None, each row's first line, position -> problem)."""
     with open_regular(path) as file:
-        data = file.read()
-    text = data.decode("utf-8", "surrogateescape").removeprefix("\ufeff")
+        data = file.read().removeprefix(b"\xef\xbb\xbf")
+    text = data.decode("utf-8", "surrogateescape")
     dirty = "\x00" in text or _SURROGATES.search(text) is not None
+    names, after = _header(path, text, dirty)
+    quick = None if dirty or after != 2 else _one_line_each(data, names)
+    if quick is not None:
+        return (*quick, {})
     records, firsts, lasts, errors = _records(text)
-    if not records:
-        raise DataError(f"{path}: no header line (the file is empty)")
-    names = records[0]
-    if 0 in errors or _problem(names, len(names), dirty):
-        raise DataError(f"{path}: line {firsts[0]}: the header is not UTF-8 CSV text")
-    if len(set(names)) != len(names):
-        repeated = sorted({name for name in names if names.count(name) > 1})
-        raise DataError(f"{path}: line {firsts[0]}: repeated column {repeated[0]!r}")
     width, physical = len(names), None
     problems: dict[int, str] = {}
     for position, cells in enumerate(records[1:], 1):

@@ -44,12 +44,27 @@ def test_a_record_that_is_no_row_is_kept_with_its_reason(tmp_path, record, reaso
     assert len(text.loc[1]) == 2 and "\x00" not in str(text.loc[1].tolist())
 
 
-def test_a_cell_beyond_the_readers_limit_is_a_bad_row_not_a_failure(tmp_path):
+def test_a_huge_cell_is_read_and_beyond_the_careful_readers_limit_is_a_bad_row(
+    tmp_path,
+):
     huge = b"x" * 200_000
     text, lines, problems = _read(tmp_path, b"a,b\n" + huge + b",1\n2,3\n")
+    assert text["a"].str.len().tolist() == [200_000, 1] and problems == {}
+    # A record over two lines sends the file to Python's csv reader, whose cells
+    # have a size limit: beyond it, that row is rejected, the others read.
+    data = b"a,b\n" + huge + b',1\n"2\n",3\n'
+    text, lines, problems = _read(tmp_path, data)
     assert lines.tolist() == [2, 3]
     assert problems[0].startswith("row: cells (field larger than field limit")
-    assert text.loc[1].tolist() == ["2", "3"]
+    assert text.loc[1].tolist() == ["2\n", "3"]
+
+
+def test_a_plain_file_and_the_same_file_read_record_by_record_agree(tmp_path):
+    plain = b'a,b,c\r\n1,"x, y",\r\n\r\n"",2,3\r\n'
+    fast = _read(tmp_path, plain)
+    careful = _read(tmp_path, plain + b'4,"5\n",6\n')  # a record over two lines
+    assert fast[1].tolist() == [2, 4] == careful[1].tolist()[:2]
+    assert fast[0].equals(careful[0].head(2))
 
 
 @pytest.mark.parametrize(
