@@ -310,9 +310,9 @@ def sizing(program: Program, args: argparse.Namespace, settings) -> int:
     from .sizing import format_sizing, measure
 
     data = args.data or settings.sample_data
-    records = read_frame(data, program.contract)
+    records = _readable(read_frame(data, program.contract))
     if records.empty:
-        raise DataError(f"{data}: no records to time (the file has a header only)")
+        raise DataError(f"{data}: no records to time (no row under the header)")
     location = args.artifact or settings.artifact
     target = program.load_artifact(location).metadata.get("target")
     records = records.drop(columns=[target] if target else [], errors="ignore")

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .csvfile import UNREADABLE
 from .definition import Contract, Field
 from .errors import ContractError
 from .rules import MISSING, NULL, Reasons, check_column, checked_value
@@ -172,9 +173,12 @@ def summarize(rejects: pd.DataFrame) -> dict[str, int]:
     """How many rejected rows broke each ``field: rule``, most frequent first."""
     if rejects.empty:
         return {}
-    rules = (
-        rejects[REASONS].str.split("; ").explode().str.split(" (", regex=False).str[0]
-    )
+    reasons = rejects[REASONS]
+    # The reader's reason is a row's only one and quotes its line, which may hold
+    # "; ": it is not split.
+    alone = reasons.str.match(UNREADABLE).to_numpy(dtype=bool)
+    parts = pd.concat([reasons[alone], reasons[~alone].str.split("; ").explode()])
+    rules = parts.str.split(" (", regex=False).str[0]
     return {str(k): int(v) for k, v in rules.value_counts().items()}
 
 

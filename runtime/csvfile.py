@@ -24,7 +24,10 @@ import pyarrow.csv as pa_csv
 from .errors import DataError
 from .files import open_regular
 
-__all__ = ["read_csv"]
+__all__ = ["UNREADABLE", "read_csv"]
+
+# How the reason of a record that is no row begins (the reasons are below).
+UNREADABLE = r"row: (?:cells|encoding) \("
 
 _SURROGATES = re.compile("[\udc80-\udcff]")
 _LINE_BREAKS = re.compile("\r\n|\r|\n")

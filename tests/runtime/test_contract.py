@@ -111,6 +111,14 @@ def test_producers_names_are_renamed_at_the_edge(contract, record):
     assert "Ship To" in frame.columns
 
 
+def test_a_reason_quoting_a_semicolon_is_summarized_as_one_rule(contract, record):
+    frame = pd.DataFrame([record, record], dtype=object)
+    frame[REASONS] = [None, "row: cells (got 9 cells, expected 7, in 'a; b: c (d')"]
+    frame.loc[0, "items"] = 0
+    _, rejects = validate_frame(frame, contract)
+    assert summarize(rejects) == {"items: min": 1, "row: cells": 1}
+
+
 def test_rows_the_reader_could_not_read_are_rejected_for_that_alone(contract, record):
     frame = pd.DataFrame([record, record], dtype=object)
     frame[REASONS] = [None, "row: cells (got 9 cells, expected 7, in '...')"]
