@@ -216,11 +216,10 @@ def main(program: Program, argv: Sequence[str] | None = None) -> int:
         return 1
     try:
         return args.handler(program, args, settings)
-    except ServiceError as error:
-        print(f"{program.prog}: error: {error}", file=sys.stderr)
-        return 1
-    except OSError as error:  # e.g. a report folder that cannot be created
-        print(f"{program.prog}: error: {error}", file=sys.stderr)
+    except (ServiceError, OSError) as error:  # OSError: e.g. a disk full
+        # One line, even when a library's message quoted in it has several.
+        message = " ".join(part.strip() for part in str(error).splitlines())
+        print(f"{program.prog}: error: {message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"{program.prog}: interrupted", file=sys.stderr)

@@ -104,3 +104,16 @@ def test_an_owner_command_runs_and_its_errors_are_one_line(tmp_path, capsys):
     orders = program(tmp_path, extra=(add_check,))
     assert cli.main(orders, ["check", "billing"]) == 1
     assert one_error_line(capsys) == "orders: error: billing is not ready"
+
+
+def test_an_error_message_over_several_lines_is_printed_as_one(tmp_path, capsys):
+    def refuse(orders: Program, args, settings) -> int:
+        raise ServiceError("cannot parse:\n    - try this\n    - or that")
+
+    def add_check(subparsers) -> None:
+        subparsers.add_parser("check").set_defaults(handler=refuse)
+
+    assert cli.main(program(tmp_path, extra=(add_check,)), ["check"]) == 1
+    assert one_error_line(capsys) == (
+        "orders: error: cannot parse: - try this - or that"
+    )

@@ -189,3 +189,14 @@ def test_artifact_files_that_are_no_regular_files_are_one_line(
     os.mkfifo(metadata)
     assert _score(tmp_path, trained, tmp_path / "out.csv") == 1
     assert "not a regular file" in one_error_line(capsys)
+
+
+def test_labels_with_times_that_are_not_iso_are_one_line(tmp_path, trained, capsys):
+    scored = tmp_path / "scored.csv"
+    assert _score(tmp_path, trained, scored) == 0
+    labels = tmp_path / "labels.csv"
+    labels.write_text("order_id,late,timestamp\nO1,true,2024-05-01\nO2,false,soon\n")
+    argv = ["monitor", "--labels", str(labels), "--predictions", str(scored)]
+    capsys.readouterr()
+    assert cli.main(program(tmp_path), argv) == 1
+    assert "'timestamp': not ISO dates or datetimes" in one_error_line(capsys)
