@@ -132,15 +132,13 @@ def _one_line_each(
     # As many records as non-blank lines: no record spans two lines.
     if table.num_rows != len(lines) - 1:
         return None
-    columns = {
-        name: pd.Series(column.to_numpy(zero_copy_only=False), dtype=object)
-        for name, column in zip(names, table.columns, strict=True)
-    }
-    return pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows)), lines[1:]
+    # Kept as Arrow strings (compact: the text is held until the rejects are
+    # written); the typed columns are converted from them.
+    return table.to_pandas(), lines[1:]
 
 
 def read_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, dict[int, str]]:
-    """(every cell as text or None, each row's first line, position -> problem)."""
+    """(every cell as text or null, each row's first line, position -> problem)."""
     with open_regular(path) as file:
         data = file.read().removeprefix(b"\xef\xbb\xbf")
     text = data.decode("utf-8", "surrogateescape")

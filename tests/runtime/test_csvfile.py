@@ -64,7 +64,11 @@ def test_a_plain_file_and_the_same_file_read_record_by_record_agree(tmp_path):
     fast = _read(tmp_path, plain)
     careful = _read(tmp_path, plain + b'4,"5\n",6\n')  # a record over two lines
     assert fast[1].tolist() == [2, 4] == careful[1].tolist()[:2]
-    assert fast[0].equals(careful[0].head(2))
+
+    def cells(frame):
+        return frame.astype(object).where(frame.notna(), None).values.tolist()
+
+    assert cells(fast[0]) == cells(careful[0].head(2))
 
 
 @pytest.mark.parametrize(
