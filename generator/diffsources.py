@@ -101,7 +101,7 @@ def _tally(rows: int, reasons: type):
 def replay(log: Path, checked: CheckedSpec) -> Rejections:
     """Check past records (a CSV or Parquet file) against the new spec's contract."""
     try:
-        from .runtime.contract import validate_frame
+        from .runtime.contract import REASONS, validate_frame
         from .runtime.definition import Contract, Field
         from .runtime.errors import ServiceError
         from .runtime.io import read_frame
@@ -126,6 +126,10 @@ def replay(log: Path, checked: CheckedSpec) -> Rejections:
     except ServiceError as exc:
         raise DiffError(f"--replay: {exc}") from None
     by_rule, examples = tally.counts, tally.examples
+    if REASONS in frame:  # rows the reader could not read: never reach the rules
+        for reason in frame[REASONS].dropna().astype(str):
+            key = reason.split(" (", 1)[0]
+            by_rule[key] = by_rule.get(key, 0) + 1
     ordered = dict(sorted(by_rule.items(), key=lambda item: -item[1]))
     return Rejections(str(log), len(frame), len(rejects), ordered, examples)
 

@@ -28,7 +28,8 @@ LAYERS = (
     "pipeline : training",
     "record : io : model : store : openapi : requests : bodies : middleware",
     "contract : features : decisions : drift : telemetry : artifact : freshness : odcs",
-    "rules : serialization : statistics : functions",
+    "csvfile : rules : serialization : statistics : functions",
+    "files",
     "definition : errors",
 )
 

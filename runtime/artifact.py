@@ -110,11 +110,15 @@ class Artifact:
 
     @property
     def imputation(self) -> Mapping[str, object]:
-        return self.metadata["imputation"]
+        return self.metadata.get("imputation", {})
 
 
 def _read(fs, path: str, location: str, train_command: str) -> bytes:
     try:
+        # A FIFO would block and /dev/zero fill memory: only a file is read.
+        kind = fs.info(path).get("type")
+        if kind != "file":
+            raise ArtifactError(f"cannot read {path}: not a regular file ({kind})")
         return fs.cat_file(path)
     except FileNotFoundError as error:
         raise ArtifactError(
@@ -123,6 +127,33 @@ def _read(fs, path: str, location: str, train_command: str) -> bytes:
         ) from error
     except OSError as error:
         raise ArtifactError(f"cannot read {path}: {error}") from error
+
+
+# What the runtime reads from the metadata and the JSON type each must have: the
+# keys every artifact has, then those a trained service's has (its commands read them).
+_REQUIRED = {
+    "columns": list,
+    "contract_hash": str,
+    "model_sha256": str,
+}
+_OPTIONAL = {"imputation": dict, "target": str, "statistics": dict, "classes": list}
+_JSON = {str: "a string", list: "an array", dict: "an object"}
+
+
+def _check_shape(metadata: object, path: str, train_command: str) -> None:
+    """Raise unless the metadata is an object holding what the runtime reads."""
+    if not isinstance(metadata, dict):
+        raise ArtifactError(
+            f"{path}: expected a JSON object, got {type(metadata).__name__}; "
+            f"retrain with `{train_command}`"
+        )
+    for key, kind in (_REQUIRED | _OPTIONAL).items():
+        value = metadata.get(key)
+        if not isinstance(value, kind) and (key in _REQUIRED or value is not None):
+            raise ArtifactError(
+                f"{path}: {key!r} is missing or not {_JSON[kind]}; "
+                f"retrain with `{train_command}`"
+            )
 
 
 def _verify(
@@ -174,10 +205,11 @@ def load_artifact(
     data = _read(fs, join(root, MODEL_FILE), location, train_command)
     try:
         metadata = json.loads(metadata_bytes)
-    except json.JSONDecodeError as error:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
         raise ArtifactError(
             f"{join(location, METADATA_FILE)}: not valid JSON ({error})"
         ) from error
+    _check_shape(metadata, join(location, METADATA_FILE), train_command)
     _verify(metadata, data, location, contract, columns, train_command)
     try:
         model = OnnxModel(data, classes=metadata.get("classes"))

@@ -53,8 +53,9 @@ def _add_score(subparsers: Subparsers, program: Program) -> None:
         "--rejects",
         type=Path,
         metavar="PATH",
-        help="where to write rejected rows and their reasons "
-        "(default: OUTPUT's stem + .rejects.csv)",
+        help="where to write rejected rows as read, with their line and reasons "
+        "(default: OUTPUT's stem + .rejects.csv, beside it); OUTPUT and the "
+        "rejects are both written or neither is",
     )
     parser.add_argument(
         "--artifact", metavar="DIR", help="artifact folder or fsspec URI to load"
@@ -109,6 +110,13 @@ def _add_precompute(subparsers: Subparsers, program: Program) -> None:
     parser.add_argument("input", type=Path, metavar="INPUT", help="CSV/Parquet records")
     parser.add_argument(
         "--store", type=Path, metavar="PATH", help="SQLite file (default: settings)"
+    )
+    parser.add_argument(
+        "--rejects",
+        type=Path,
+        metavar="PATH",
+        help="where to write rejected rows as read, with their line and reasons "
+        "(default: the store's stem + .rejects.csv, beside it)",
     )
     parser.add_argument(
         "--artifact", metavar="DIR", help="artifact (imputation values)"
@@ -197,7 +205,8 @@ def build_parser(program: Program) -> argparse.ArgumentParser:
 
 
 def main(program: Program, argv: Sequence[str] | None = None) -> int:
-    """Run one command; the service's errors become one line and exit code 1."""
+    """Run one command; the service's errors (and the system's: a disk full, a
+    permission denied) become one line and exit code 1."""
     args = build_parser(program).parse_args(argv)
     try:
         settings = program.settings()
@@ -207,6 +216,11 @@ def main(program: Program, argv: Sequence[str] | None = None) -> int:
         return 1
     try:
         return args.handler(program, args, settings)
-    except ServiceError as error:
-        print(f"{program.prog}: error: {error}", file=sys.stderr)
+    except (ServiceError, OSError) as error:  # OSError: e.g. a disk full
+        # One line, even when a library's message quoted in it has several.
+        message = " ".join(part.strip() for part in str(error).splitlines())
+        print(f"{program.prog}: error: {message}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(f"{program.prog}: interrupted", file=sys.stderr)
+        return 130

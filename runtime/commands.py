@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from .contract import summarize
+from .contract import REASONS, summarize
 from .definition import Contract, Features, Model, Monitoring, Precompute, Resources
-from .errors import ServiceError
-from .io import read_frame, write_frame
+from .errors import DataError, ServiceError
+from .files import Outputs, distinct
+from .io import Batch, check_type, read_batch, read_frame, writer
 from .pipeline import Scorer
 
 __all__ = ["Program", "monitor", "precompute", "score", "serve", "sizing", "train"]
@@ -83,11 +85,26 @@ def _report_rejects(rejects: pd.DataFrame, total: int) -> None:
         print(f"  {count:>7}  {rule}")
 
 
-def _unlabelled(program: Program, path, artifact) -> pd.DataFrame:
+def _unlabelled(program: Program, path, artifact) -> Batch:
     # A labelled file (like the sample) can be scored: its label is not an input,
-    # so it is set aside rather than rejected as an unknown field.
-    frame = read_frame(path, program.contract)
-    return frame.drop(columns=[artifact.metadata["target"]], errors="ignore")
+    # so it is set aside rather than rejected as an unknown field (its rejects
+    # keep it: they are the rows as read).
+    batch = read_batch(path, program.contract)
+    target = artifact.metadata.get("target")
+    frame = batch.frame.drop(columns=[target] if target else [], errors="ignore")
+    return replace(batch, frame=frame)
+
+
+def _rejects_path(given: Path | None, beside: Path, suffix: str) -> Path:
+    """``--rejects``, or ``beside``'s stem + ``.rejects`` + ``suffix`` next to it."""
+    return given or beside.with_name(beside.stem + ".rejects" + suffix)
+
+
+def _readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows the reader could split and decode (see ``runtime.io``)."""
+    if REASONS not in frame.columns:
+        return frame
+    return frame[frame[REASONS].isna()].drop(columns=[REASONS])
 
 
 def train(program: Program, args: argparse.Namespace, settings) -> int:
@@ -124,17 +141,21 @@ def train(program: Program, args: argparse.Namespace, settings) -> int:
 
 
 def score(program: Program, args: argparse.Namespace, settings) -> int:
+    """Every input row ends in OUTPUT or in the rejects file (as it was read, with
+    its line and reasons); both are written, or neither is touched."""
     if args.distributed or args.scheduler:
         return _score_distributed(program, args, settings)
+    rejects_path = _rejects_path(args.rejects, args.output, ".csv")
+    distinct({"INPUT": args.input}, {"OUTPUT": args.output, "rejects": rejects_path})
+    check_type(args.output, rejects_path)
+    at = as_of(args.as_of)
     artifact = program.load_artifact(args.artifact or settings.artifact)
-    frame = _unlabelled(program, args.input, artifact)
-    scored, rejects = program.score_frame(frame, artifact, as_of(args.as_of))
-    rejects_path = args.rejects or args.output.with_name(
-        args.output.stem + ".rejects.csv"
-    )
-    write_frame(scored, args.output)
-    write_frame(rejects, rejects_path)
-    _report_rejects(rejects, len(frame))
+    batch = _unlabelled(program, args.input, artifact)
+    scored, rejects = program.score_frame(batch.frame, artifact, at)
+    with Outputs().commit() as outputs:
+        outputs.write(args.output, writer(scored, args.output))
+        outputs.write(rejects_path, writer(batch.rejected(rejects), rejects_path))
+    _report_rejects(rejects, len(batch.frame))
     print(f"scored {len(scored)} rows -> {args.output}")
     print(f"rejected {len(rejects)} rows -> {rejects_path}")
     return 0
@@ -148,9 +169,8 @@ def _score_distributed(program: Program, args: argparse.Namespace, settings) -> 
             f"--distributed and --scheduler need {error.name}: "
             f"pip install '{program.prog}[distributed]'"
         ) from error
-    rejects_path = args.rejects or args.output.with_name(
-        args.output.stem + ".rejects.parquet"
-    )
+    rejects_path = _rejects_path(args.rejects, args.output, ".parquet")
+    distinct({"INPUT": args.input}, {"OUTPUT": args.output, "rejects": rejects_path})
     counts = score_parquet(
         str(args.input),
         str(args.output),
@@ -181,29 +201,44 @@ def serve(program: Program, args: argparse.Namespace, settings) -> int:
 
 
 def precompute(program: Program, args: argparse.Namespace, settings) -> int:
+    """Rows the contract rejects go to the rejects file, as ``score``'s do."""
+    import sqlite3
+
     from .store import FeatureStore, compute_features
 
     spec = program.precompute
     if spec is None:  # the parser only offers the command when there is one
         raise ServiceError("this service precomputes no features")
-    artifact = program.load_artifact(args.artifact or settings.artifact)
-    frame = _unlabelled(program, args.input, artifact)
+    path = Path(args.store or settings.feature_store)
+    rejects_path = _rejects_path(args.rejects, path, ".csv")
+    distinct({"INPUT": args.input, "store": path}, {"rejects": rejects_path})
+    check_type(rejects_path)
     at = as_of(args.as_of)
+    artifact = program.load_artifact(args.artifact or settings.artifact)
+    batch = _unlabelled(program, args.input, artifact)
     table, rejects = compute_features(
-        frame,
+        batch.frame,
         artifact.imputation,
         at,
         contract=program.contract,
         features=program.features,
         precompute=spec,
     )
-    path = args.store or settings.feature_store
     command = f"{program.prog} precompute"
     store = FeatureStore(path, spec, program.contract, command=command)
-    written = store.write(table, at)
-    _report_rejects(rejects, len(frame))
+    with Outputs().commit() as outputs:
+        # Complete before the store changes; moved into place once it has.
+        outputs.write(rejects_path, writer(batch.rejected(rejects), rejects_path))
+        try:
+            written = store.write(table, at)
+        except sqlite3.Error as error:
+            raise DataError(
+                f"cannot write the feature store {path}: {error}"
+            ) from error
+    _report_rejects(rejects, len(batch.frame))
     names = ", ".join(spec.features)
     print(f"precomputed {names} for {written} entities -> {store.path}")
+    print(f"rejected {len(rejects)} rows -> {rejects_path}")
     return 0
 
 
@@ -219,7 +254,12 @@ def monitor(program: Program, args: argparse.Namespace, settings) -> int:
     drift = performance = None
     if args.current is not None:
         artifact = program.load_artifact(args.artifact or settings.artifact)
-        frame = _unlabelled(program, args.current, artifact)
+        if "statistics" not in artifact.metadata:
+            raise ServiceError(
+                f"{artifact.location}: no training statistics to compare with; "
+                f"retrain with `{program.prog} train`"
+            )
+        frame = _unlabelled(program, args.current, artifact).frame
         settings_of_drift = program.monitoring.drift
         at = as_of(args.as_of)
         drift = drift_report(program.scorer, frame, artifact, at, settings_of_drift)
@@ -229,13 +269,12 @@ def monitor(program: Program, args: argparse.Namespace, settings) -> int:
         print(format_performance(performance))
     statuses = [r.status for r in (drift, performance) if r is not None]
     status = next((s for s in ("alert", "warn") if s in statuses), "ok")
-    output = args.output or settings.reports
-    output.mkdir(parents=True, exist_ok=True)
-    report = to_json(drift, performance, status)
-    (output / "monitoring.json").write_text(json.dumps(report, indent=2) + "\n")
-    (output / "monitoring.html").write_text(
-        render_html(program.title, drift, performance, now().isoformat())
-    )
+    output = Path(args.output or settings.reports)
+    report = json.dumps(to_json(drift, performance, status), indent=2) + "\n"
+    page = render_html(program.title, drift, performance, now().isoformat())
+    with Outputs().commit() as outputs:
+        outputs.write(output / "monitoring.json", lambda f: f.write(report.encode()))
+        outputs.write(output / "monitoring.html", lambda f: f.write(page.encode()))
     print(f"{status}: report written to {output / 'monitoring.html'} (and .json)")
     return 2 if status == "alert" else 0
 
@@ -252,8 +291,8 @@ def _performance(program: Program, args: argparse.Namespace):
         ) from error
     contract, model = program.contract, program.model
     # Ids stay as written in both files (typing one as a number would not match).
-    predictions = read_frame(args.predictions, contract, ())
-    outcomes = read_frame(args.labels, contract, (model.target,))
+    predictions = _readable(read_frame(args.predictions, contract, ()))
+    outcomes = _readable(read_frame(args.labels, contract, (model.target,)))
     return measure_performance(
         predictions,
         outcomes,
@@ -270,10 +309,13 @@ def sizing(program: Program, args: argparse.Namespace, settings) -> int:
     """Exit 2 when the measured service does not fit spec.yaml's resources."""
     from .sizing import format_sizing, measure
 
-    records = read_frame(args.data or settings.sample_data, program.contract)
+    data = args.data or settings.sample_data
+    records = _readable(read_frame(data, program.contract))
+    if records.empty:
+        raise DataError(f"{data}: no records to time (no row under the header)")
     location = args.artifact or settings.artifact
-    target = program.load_artifact(location).metadata["target"]
-    records = records.drop(columns=[target], errors="ignore")
+    target = program.load_artifact(location).metadata.get("target")
+    records = records.drop(columns=[target] if target else [], errors="ignore")
     store = None
     if program.precompute is not None:
         store = args.store or settings.feature_store

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .csvfile import UNREADABLE
 from .definition import Contract, Field
 from .errors import ContractError
 from .rules import MISSING, NULL, Reasons, check_column, checked_value
@@ -130,6 +131,8 @@ def validate_frame(
     ``datetime64``. Rejected rows are the original rows plus a ``_reasons`` column.
     Both keep the input's index, so ``valid.index.union(rejects.index)`` is the input.
     ``reasons`` (empty, one slot per row) may be a ``Reasons`` that also tallies them.
+    A ``_reasons`` column in ``frame`` is the reader's: a row with one is rejected
+    for that reason alone (``runtime.io`` marks rows it could not read that way).
     """
     if not isinstance(frame, pd.DataFrame):
         raise ContractError(f"expected a pandas DataFrame, got {type(frame).__name__}")
@@ -138,7 +141,7 @@ def validate_frame(
         raise ContractError(f"duplicate columns: {', '.join(duplicated)}")
     fields = contract.fields if fields is None else fields
     reasons = Reasons(len(frame)) if reasons is None else reasons
-    known = {field.name for field in fields}
+    known = {field.name for field in fields} | {REASONS}
     if contract.unknown_fields == "reject":
         for name in frame.columns:
             if name not in known:
@@ -153,6 +156,12 @@ def validate_frame(
         else:
             reasons.add(np.ones(len(frame), dtype=bool), field.name, "missing", MISSING)
             parsed[field.name] = pd.Series(None, index=frame.index, dtype=object)
+    if REASONS in frame.columns:
+        # Rows the reader could not split into cells or decode (``runtime.io``):
+        # their cells mean nothing, so the reader's reason is their only one.
+        unreadable = frame[REASONS].notna().to_numpy(dtype=bool)
+        reasons.bad |= unreadable
+        reasons.text[unreadable] = frame[REASONS].to_numpy(dtype=object)[unreadable]
     bad = reasons.bad
     # No copy of every column into consolidated blocks. A text column may be the
     # input's own: pandas 3 copies on write, pandas 2 copies in the row selection.
@@ -166,9 +175,12 @@ def summarize(rejects: pd.DataFrame) -> dict[str, int]:
     """How many rejected rows broke each ``field: rule``, most frequent first."""
     if rejects.empty:
         return {}
-    rules = (
-        rejects[REASONS].str.split("; ").explode().str.split(" (", regex=False).str[0]
-    )
+    reasons = rejects[REASONS]
+    # The reader's reason is a row's only one and quotes its line, which may hold
+    # "; ": it is not split.
+    alone = reasons.str.match(UNREADABLE).to_numpy(dtype=bool)
+    parts = pd.concat([reasons[alone], reasons[~alone].str.split("; ").explode()])
+    rules = parts.str.split(" (", regex=False).str[0]
     return {str(k): int(v) for k, v in rules.value_counts().items()}
 
 

@@ -180,10 +180,13 @@ def join_outcomes(
     right = right.astype({id_field: str}).drop_duplicates(id_field, keep="last")
     joined = left.merge(right, on=id_field, how="inner")
     try:
-        joined[TIME] = pd.to_datetime(joined[TIME], utc=True).dt.tz_convert(None)
+        joined[TIME] = pd.to_datetime(
+            joined[TIME], format="ISO8601", utc=True
+        ).dt.tz_convert(None)
     except (ValueError, TypeError) as error:
+        first = str(error).splitlines()[0]  # pandas goes on with advice
         raise MonitoringError(
-            f"column {time!r}: not ISO dates or datetimes ({error})"
+            f"column {time!r}: not ISO dates or datetimes ({first})"
         ) from error
     return joined, len(left) - len(joined), len(right) - len(joined)
 

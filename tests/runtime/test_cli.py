@@ -3,102 +3,20 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
-from functools import partial
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
-from pydantic import BaseModel, Field
-from sklearn.linear_model import LogisticRegression
+from orders import STORE, Settings, one_error_line, program, write_sample
 
-from modelplate.runtime import artifact, cli
-from modelplate.runtime import definition as d
+from modelplate.runtime import cli
 from modelplate.runtime.commands import Program
 from modelplate.runtime.errors import ServiceError
-from modelplate.runtime.pipeline import Scorer
-
-CONTRACT = d.Contract(
-    title="orders",
-    fields=(
-        d.Field(name="order_id", type="string", role="id"),
-        d.Field(name="items", type="integer", minimum=1, maximum=100),
-    ),
-)
-FEATURES = d.Features(expressions={}, model_columns=("items",))
-MODEL = d.Model(
-    task="binary_classification",
-    algorithm="logistic_regression",
-    estimator=lambda seed: LogisticRegression(random_state=seed),
-    target=d.Field(name="late", type="boolean"),
-    metric="roc_auc",
-)
-SCORER = Scorer(CONTRACT, FEATURES, MODEL.task, artifact.predictor(MODEL.task))
-STORE = d.Precompute(
-    entity="order_id",
-    features=("items",),
-    max_age="1h",
-    max_age_seconds=3600.0,
-    store="store.db",
-)
-
-
-class Settings(BaseModel):
-    artifact: str
-    sample_data: Path
-    reports: Path
-    seed: int = 0
-    host: str = "127.0.0.1"
-    port: int = Field(default=8000, ge=1, le=65535)
-
-
-def program(tmp_path: Path, **changes) -> Program:
-    settings = Settings(
-        artifact=str(tmp_path / "model"),
-        sample_data=tmp_path / "sample.csv",
-        reports=tmp_path / "reports",
-    )
-    bound = Program(
-        prog="orders",
-        description="Late orders.",
-        title="Orders",
-        contract=CONTRACT,
-        features=FEATURES,
-        model=MODEL,
-        monitoring=d.Monitoring(d.Drift(bins=5), d.Performance(metric="roc_auc")),
-        resources=d.Resources(),
-        scorer=SCORER,
-        load_artifact=partial(
-            artifact.load_artifact,
-            contract=CONTRACT,
-            columns=FEATURES.model_columns,
-            train_command="orders train",
-        ),
-        score_frame=SCORER.score_frame,
-        settings=lambda: settings,
-        server=_no_server,
-    )
-    return replace(bound, **changes)
-
-
-def _no_server():
-    raise ModuleNotFoundError("no fastapi here", name="fastapi")
 
 
 @pytest.fixture
 def sample(tmp_path) -> Path:
-    rng = np.random.default_rng(3)
-    items = rng.integers(1, 100, 200)
-    path = tmp_path / "sample.csv"
-    pd.DataFrame(
-        {
-            "order_id": [f"O{n}" for n in range(200)],
-            "items": items,
-            "late": items + rng.normal(0, 20, 200) > 50,
-        }
-    ).to_csv(path, index=False)
-    return path
+    return write_sample(tmp_path)
 
 
 def test_train_then_score_a_labelled_file(tmp_path, sample, capsys):
@@ -112,16 +30,10 @@ def test_train_then_score_a_labelled_file(tmp_path, sample, capsys):
     assert (tmp_path / "scored.rejects.csv").exists()
 
 
-def _one_error_line(capsys) -> str:
-    lines = capsys.readouterr().err.strip().splitlines()
-    assert len(lines) == 1
-    return lines[0]
-
-
 def test_a_missing_artifact_is_one_line_naming_the_train_command(tmp_path, capsys):
     code = cli.main(program(tmp_path), ["score", "in.csv", str(tmp_path / "o.csv")])
     assert code == 1
-    line = _one_error_line(capsys)
+    line = one_error_line(capsys)
     assert line.startswith("orders: error: ") and "orders train" in line
 
 
@@ -131,7 +43,7 @@ def test_a_bad_as_of_is_one_line(tmp_path, sample, capsys):
     capsys.readouterr()
     argv = ["score", str(sample), str(tmp_path / "o.csv"), "--as-of", "soon"]
     assert cli.main(orders, argv) == 1
-    assert _one_error_line(capsys) == (
+    assert one_error_line(capsys) == (
         "orders: error: --as-of: not an ISO date or datetime: 'soon'"
     )
 
@@ -141,17 +53,17 @@ def test_invalid_settings_are_one_line(tmp_path, capsys):
         return Settings(artifact="m", sample_data="s", reports="r", port=0)
 
     assert cli.main(program(tmp_path, settings=invalid), ["sizing"]) == 1
-    assert _one_error_line(capsys).startswith("orders: error: invalid settings: port:")
+    assert one_error_line(capsys).startswith("orders: error: invalid settings: port:")
 
 
 def test_monitor_needs_something_to_judge(tmp_path, capsys):
     assert cli.main(program(tmp_path), ["monitor"]) == 1
-    assert "monitor needs --current PATH" in _one_error_line(capsys)
+    assert "monitor needs --current PATH" in one_error_line(capsys)
 
 
 def test_serve_without_the_serving_packages_is_one_line(tmp_path, capsys):
     assert cli.main(program(tmp_path), ["serve"]) == 1
-    assert _one_error_line(capsys) == (
+    assert one_error_line(capsys) == (
         "orders: error: `serve` needs fastapi: pip install 'orders'"
     )
 
@@ -191,4 +103,17 @@ def test_an_owner_command_runs_and_its_errors_are_one_line(tmp_path, capsys):
 
     orders = program(tmp_path, extra=(add_check,))
     assert cli.main(orders, ["check", "billing"]) == 1
-    assert _one_error_line(capsys) == "orders: error: billing is not ready"
+    assert one_error_line(capsys) == "orders: error: billing is not ready"
+
+
+def test_an_error_message_over_several_lines_is_printed_as_one(tmp_path, capsys):
+    def refuse(orders: Program, args, settings) -> int:
+        raise ServiceError("cannot parse:\n    - try this\n    - or that")
+
+    def add_check(subparsers) -> None:
+        subparsers.add_parser("check").set_defaults(handler=refuse)
+
+    assert cli.main(program(tmp_path, extra=(add_check,)), ["check"]) == 1
+    assert one_error_line(capsys) == (
+        "orders: error: cannot parse: - try this - or that"
+    )

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import math
+from dataclasses import replace
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from modelplate.runtime.contract import (
     REASONS,
+    Violation,
     frame_from_wire,
     from_wire,
     json_schema,
@@ -17,6 +22,7 @@ from modelplate.runtime.contract import (
     validate_frame,
     validate_record,
 )
+from modelplate.runtime.definition import Contract, Field
 from modelplate.runtime.errors import ContractError
 
 
@@ -110,3 +116,67 @@ def test_producers_names_are_renamed_at_the_edge(contract, record):
     assert validate_record(from_wire(sent, contract), contract) == []
     frame = frame_from_wire(pd.DataFrame([sent], dtype=object), contract)
     assert "Ship To" in frame.columns
+
+
+def test_a_reason_quoting_a_semicolon_is_summarized_as_one_rule(contract, record):
+    frame = pd.DataFrame([record, record], dtype=object)
+    frame[REASONS] = [None, "row: cells (got 9 cells, expected 7, in 'a; b: c (d')"]
+    frame.loc[0, "items"] = 0
+    _, rejects = validate_frame(frame, contract)
+    assert summarize(rejects) == {"items: min": 1, "row: cells": 1}
+
+
+def test_rows_the_reader_could_not_read_are_rejected_for_that_alone(contract, record):
+    frame = pd.DataFrame([record, record], dtype=object)
+    frame[REASONS] = [None, "row: cells (got 9 cells, expected 7, in '...')"]
+    strict = replace(contract, unknown_fields="reject")
+    valid, rejects = validate_frame(frame, strict)
+    assert valid.index.tolist() == [0] and REASONS not in valid.columns
+    assert rejects[REASONS].tolist() == [frame[REASONS][1]]
+
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(min_value=-(10**400), max_value=10**400)
+    | st.floats()
+    | st.text(max_size=12)
+    | st.sampled_from(["2024-05-01", "O0001", "web", "١٢", "2024-02-30", "1e309"]),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=8,
+)
+FIELD_NAMES = ["order_id", "items", "amount", "channel", "coupon", "placed", "Ship To"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    record=st.dictionaries(st.sampled_from(FIELD_NAMES) | st.text(max_size=5), JSON)
+    | JSON,
+    strict=st.booleans(),
+)
+def test_any_json_value_is_a_verdict_or_a_contract_error(record, strict):
+    contract = Contract(
+        title="orders",
+        fields=(
+            Field(name="order_id", type="string", pattern="^O[0-9]{4}$", role="id"),
+            Field(name="items", type="integer", minimum=1, maximum=100),
+            Field(name="amount", type="float", minimum=0.0, maximum=1e6),
+            Field(name="channel", type="category", values=("web", "shop")),
+            Field(name="coupon", type="boolean", nullable=True),
+            Field(name="placed", type="date", minimum="2020-01-01"),
+            Field(name="Ship To", type="datetime", nullable=True),
+        ),
+        unknown_fields="reject" if strict else "ignore",
+    )
+    try:
+        values, violations = parse_record(record, contract)
+    except ContractError:
+        assert not isinstance(record, dict)
+        return
+    assert all(isinstance(v, Violation) and str(v) for v in violations)
+    if not violations:
+        assert validate_frame(pd.DataFrame([record], dtype=object), contract)[1].empty
+        numbers = [values["items"], values["amount"]]
+        assert all(math.isfinite(n) for n in numbers)
