@@ -63,7 +63,7 @@ def trained_from(repo: Path, checked: CheckedSpec) -> Trained:
     return Trained(version, minimum, maximum)
 
 
-def _tally(rows: int, reasons: type):
+def _tally(rows: int, reasons: type, unread):
     """The runtime's ``Reasons`` that also counts rows per field and rule and keeps a
     few distinct messages of each: the joined reason text is for people, and a value
     in it may contain the separator, so it is not parsed."""
@@ -76,7 +76,8 @@ def _tally(rows: int, reasons: type):
             self.examples: dict[str, list[str]] = {}
 
         def add(self, mask, field, rule, messages) -> None:
-            hits = np.flatnonzero(mask)
+            # A row the reader could not read is rejected for that alone.
+            hits = np.flatnonzero(np.asarray(mask, dtype=bool) & ~unread)
             if hits.size:
                 key = f"{field}: {rule}"
                 self.counts[key] = self.counts.get(key, 0) + int(hits.size)
@@ -101,6 +102,8 @@ def _tally(rows: int, reasons: type):
 def replay(log: Path, checked: CheckedSpec) -> Rejections:
     """Check past records (a CSV or Parquet file) against the new spec's contract."""
     try:
+        import numpy as np
+
         from .runtime.contract import REASONS, validate_frame
         from .runtime.definition import Contract, Field
         from .runtime.errors import ServiceError
@@ -121,7 +124,12 @@ def replay(log: Path, checked: CheckedSpec) -> Rejections:
         frame = read_frame(log, contract)
         # Training data carries the target; the records callers send do not.
         frame = frame.drop(columns=[spec.model.target.name], errors="ignore")
-        tally = _tally(len(frame), Reasons)
+        unread = (
+            frame[REASONS].notna().to_numpy(dtype=bool)
+            if REASONS in frame
+            else np.zeros(len(frame), dtype=bool)
+        )
+        tally = _tally(len(frame), Reasons, unread)
         _, rejects = validate_frame(frame, contract, reasons=tally)
     except ServiceError as exc:
         raise DiffError(f"--replay: {exc}") from None

@@ -143,6 +143,24 @@ def test_replay_counts_past_records_the_new_contract_rejects(tmp_path, capsys):
     )
 
 
+def test_replay_counts_a_row_the_reader_cannot_read_once(tmp_path, capsys):
+    records = tmp_path / "served.csv"
+    records.write_bytes(
+        b"customer_id,tenure_months,monthly_charges,total_charges,contract,"
+        b"payment_method,support_tickets_90d,signup_date\n"
+        b"C000001,550,10.0,100.0,one-year,card,1,2020-01-01\n"
+        b"C000002,12,10.0\n"
+        b"C000003,\xff\xfe,10.0,100.0,one-year,card,1,2020-01-01\n"
+    )
+    new = spec_with(tmp_path, "new.yaml", NARROWER)
+    assert main(["diff", str(CHURN), str(new), "--replay", str(records)]) == 2
+    out = capsys.readouterr().out
+    assert "rejects 3 of 3 past record(s)" in out
+    assert "  tenure_months: max: 1 " in out
+    assert "  row: cells: 1" in out and "  row: encoding: 1" in out
+    assert "null" not in out  # the short row is not also counted field by field
+
+
 def test_replay_of_an_unreadable_file_is_one_line(tmp_path, capsys):
     records = tmp_path / "served.txt"
     records.write_text("x")
