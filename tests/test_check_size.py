@@ -1,7 +1,7 @@
 """`check` stays linear in the spec's size.
 
 A guard, not a performance claim (those live in bench/): each case checks a spec and one
-four times its size, and the CPU time may grow by at most 8x where linear work grows 4x
+four times its size, and the CPU time may grow by at most 10x where linear work grows 4x
 and quadratic work 16x. CPU time, not wall time, so that a busy machine does not fail it.
 """
 
@@ -18,7 +18,7 @@ import modelplate
 from bench.specs import wide_spec
 
 GROWTH = 4
-LIMIT = 8
+LIMIT = 10
 
 
 def _categories(count: int) -> str:
@@ -55,7 +55,7 @@ def _cpu_seconds(path: Path) -> float:
     [(_categories, 12_000), (_listed_columns, 1_000), (_wide, 1_000)],
     ids=["category-values", "model-features", "fields-and-features"],
 )
-def test_checking_four_times_the_spec_costs_at_most_eight_times(
+def test_checking_four_times_the_spec_costs_at_most_ten_times(
     tmp_path, make: Callable[[int], str], size: int
 ):
     small, large = tmp_path / "small.yaml", tmp_path / "large.yaml"
