@@ -69,6 +69,38 @@ Checks made on every expression:
 """
 
 
+_PATTERNS = """\
+## Patterns
+
+A `string` field's `pattern` must match the **whole** value: `^C[0-9]{6}$`, `C[0-9]{6}`
+and `^C[0-9]{6}` mean the same, and `$` is the end of the value ('C123456' followed by a
+newline does not match, where Python's `re.search` would take it).
+
+The runtime matches patterns with RE2 (through pyarrow), for one record at the HTTP edge
+and for a batch alike. RE2's time is linear in the value whatever the pattern, so a
+pattern such as `^(a+)+$`, which takes Python's `re` minutes on 30 a's and a b, cannot
+stall the service. The generator reads patterns the same way when it makes examples
+and test cases, and the OpenAPI schema states the pattern as `^(?:PATTERN)$`.
+
+So patterns are written in the part of the syntax that RE2 runs and every reader
+(RE2, the generator, the JSON Schema of the API) reads alike:
+
+- literals, `.` (any character but a newline), classes `[a-z0-9_]` and `[^...]`,
+  `\\d` `\\D` `\\w` `\\W` `\\s` `\\S` (ASCII, as in RE2: `\\d` is `[0-9]`, `\\w` is
+  `[0-9A-Za-z_]`, `\\s` is `[\\t\\n\\f\\r ]`), `\\t` `\\n` `\\r` `\\f` `\\v`, `\\xHH`
+  and escaped punctuation (`\\.`, `\\-`);
+- groups `(...)` and `(?:...)`, alternation `|`, repeats `* + ? {n} {n,} {n,m}` and
+  their lazy forms (`*?`), with counts up to 1000 (nested counts multiplied, too);
+- `^` only at the start and `$` only at the end (of the pattern or of a top-level
+  alternative); at most 1000 characters.
+
+`check` refuses everything else with the line and key of the pattern: back-references,
+lookarounds, conditionals, atomic groups, possessive repeats, named groups, inline flags
+and comments (`(?i)`, `(?#...)`), `\\b`, `\\A`, `\\Z`, `\\u`, POSIX classes
+(`[[:alpha:]]`) and `{,n}`.
+"""
+
+
 def _value(text: str) -> str:
     return text.replace("|", "\\|")
 
@@ -116,6 +148,7 @@ def render_reference() -> str:
         *(_section(s) for s in S.SECTIONS),
         _metrics(),
         _EXPRESSIONS.format(functions=functions),
+        _PATTERNS,
     ]
     return "\n".join(parts)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from typing import Any
 
 from .. import schema as S
+from ..patterns import pattern_problem
 from ..yamlsource import Node
 from .model import FieldSpec
 from .sections import SectionReader, positions
@@ -152,11 +152,8 @@ class InputsReader(SectionReader):
         text = self.text(node, path, allow_empty=False)
         if text is None:
             return None
-        try:
-            re.compile(text)
-        except re.error as exc:
-            self.problem(
-                node, path, f"expected a regular expression, got {text!r} ({exc})"
-            )
+        problem = pattern_problem(text)
+        if problem:
+            self.problem(node, path, problem)
             return None
         return text
