@@ -23,8 +23,17 @@ anchors are refused (one edit must never change two places) and so are duplicate
 Names of fields, features and the decision output must be safe identifiers: letters,
 digits and `_`, starting with a letter or `_`, at most 64 characters, not a Python keyword
 and not one of the names the language reserves (`as_of`, `score`, `prediction`, the function
-names, ...). The service `name` is lower-case letters and digits with single `-` or `_`
-between them, and must not shadow a standard-library or dependency package.
+names, ...), and the names of fields and features must differ in more than case (custom
+features become files and precomputed ones SQLite columns; both may ignore case). The
+service `name` is lower-case letters and digits with single `-` or `_` between them; its
+package name (`-` as `_`) must not be a Python keyword, nor shadow a standard-library
+package, a package the generated project installs, or its own `tests`. A custom feature
+cannot be called `routes` (the owners' routes module). Texts (descriptions, category
+values, decisions, ...) may hold any character except the template delimiters `{{` and
+`{%`; quotes, backslashes and line breaks are escaped wherever they are written.
+
+A spec file must be a regular file of at most 4 MB (a pipe, a device or a folder is
+refused at once), and `check` takes time linear in its size.
 
 The bundled examples are `examples/churn.yaml` (every section) and `examples/minimal.yaml`
 (defaults only).

@@ -69,7 +69,12 @@ def read_frame(
         raise DataError(f"cannot read {path}: {error}") from error
     frame = frame_from_wire(frame, contract)
     typed = {f.name: _from_text(frame[f.name], f) for f in fields if f.name in frame}
-    return frame.assign(**typed)
+    # Not ``frame.assign(**typed)``: a field called ``self`` would collide with
+    # assign's own parameter.
+    result = frame.copy(deep=False)
+    for name, column in typed.items():
+        result[name] = column
+    return result
 
 
 def write_frame(frame: pd.DataFrame, path: str | Path) -> None:

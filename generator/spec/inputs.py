@@ -43,7 +43,9 @@ class InputsReader(SectionReader):
                 )
             for name, value, mark in items:
                 path = f"inputs.fields.{name}"
-                if self.identifier(name, mark, path, "field"):
+                if self.identifier(name, mark, path, "field") and self.distinct_in_case(
+                    name, mark, path
+                ):
                     spec_field = self.field(name, value, path)
                     if spec_field is not None:
                         fields[name] = spec_field
@@ -138,6 +140,12 @@ class InputsReader(SectionReader):
         except ValueError:
             self.expected(node, path, f"an ISO {kind} like 2020-01-31")
             return None
+        if kind == "date" and isinstance(parsed, dt.datetime):
+            if parsed != dt.datetime.combine(parsed.date(), dt.time()):
+                self.expected(node, path, "an ISO date like 2020-01-31 (no time)")
+                return None
+            # '2020-01-01' quoted reads as text and parses as a datetime: keep the date.
+            parsed = parsed.date()
         if isinstance(parsed, dt.datetime) and parsed.tzinfo is not None:
             # Bounds are compared with naive timestamps: keep them in UTC, without zone.
             parsed = parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 import os
 import stat
 from pathlib import Path
@@ -79,7 +80,16 @@ class _SpecReader(InputsReader, FeaturesReader, TrainingReader, OperationsReader
                 "churn-predictor)",
             )
             return None
-        if name.replace("-", "_") in TAKEN_PACKAGES:
+        package = name.replace("-", "_")
+        if keyword.iskeyword(package):
+            self.problem(
+                node,
+                "name",
+                f"name {name!r} would make the package {package!r}, a Python keyword "
+                f"that no import can name (expected another name, e.g. {name}-service)",
+            )
+            return None
+        if package in TAKEN_PACKAGES:
             self.problem(
                 node,
                 "name",
