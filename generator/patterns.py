@@ -9,7 +9,8 @@ minutes). So `check` refuses back-references, lookarounds, conditionals, atomic 
 possessive quantifiers, named groups, inline flags and comments, POSIX classes, `{,n}`, anchors other
 than a leading `^` and a trailing `$`, escapes other than the classes below, \\t \\n \\r
 \\f \\v, \\xHH and escaped punctuation, counts over 1000 (also multiplied through nested
-repeats) and patterns over 1000 characters. `\\d`, `\\w` and `\\s` are ASCII, as in RE2:
+repeats), patterns over 1000 characters, patterns too large for RE2 to compile and
+patterns whose shortest value is over 1000 characters. `\\d`, `\\w` and `\\s` are ASCII, as in RE2:
 `[0-9]`, `[0-9A-Za-z_]` and `[\\t\\n\\f\\r ]`.
 """
 
@@ -55,7 +56,7 @@ def pattern_problem(pattern: str) -> str | None:
                 tree = _sre.parse(pattern)
         except (re.error, Warning) as exc:
             return f"expected a regular expression, got {pattern!r} ({exc})"
-        problem = _tree_problem(tree)
+        problem = _tree_problem(tree) or _size_problem(tree)
     return f"{problem} ({_UNSUPPORTED})" if problem else None
 
 
@@ -119,11 +120,10 @@ def _walk(items, product: int) -> str | None:
         if name in ("MAX_REPEAT", "MIN_REPEAT"):
             low, high, sub = arg
             count = low if high == UNBOUNDED else high
-            if count > 0:
-                product *= count
-            if product > MAX_COUNT:
+            nested = product * max(count, 1)  # for this repeat's body, not its siblings
+            if nested > MAX_COUNT:
                 return f"repeat counts over {MAX_COUNT} (nested counts multiplied) are not supported"
-            problem = _walk(sub, product)
+            problem = _walk(sub, nested)
         elif name == "SUBPATTERN":
             problem = _walk(arg[-1], product)
         elif name == "BRANCH":
@@ -137,6 +137,73 @@ def _walk(items, product: int) -> str | None:
         if problem:
             return problem
     return None
+
+
+# RE2 compiles a repeat into copies of its body (an optional copy into one more nested
+# alternative), and a class that can match non-ASCII text into many UTF-8 steps.
+# pyarrow compiles the pattern on every call, so the size of the program is time spent
+# on every record (about 0.08 us a unit below, measured with pyarrow 26: 4 ms at the
+# limit; `^C[0-9]{6}$` costs 0.06 ms), and past about 700,000 units RE2 refuses it.
+MAX_SIZE = 50_000
+MAX_OPTIONAL = 1000  # optional copies of repeats, all together: 1.5 ms at the limit
+MAX_SHORTEST = 1000  # the shortest value a pattern takes: the generator makes examples
+
+
+def _size_problem(tree) -> str | None:
+    size, shortest, optional = _measure(tree, 1)
+    if size > MAX_SIZE:
+        return f"the pattern expands to about {size:,} RE2 steps (expected at most {MAX_SIZE:,})"
+    if optional > MAX_OPTIONAL:
+        return f"its repeats have {optional:,} optional copies in all (expected at most {MAX_OPTIONAL:,})"
+    if shortest > MAX_SHORTEST:
+        return f"the shortest value it matches has {shortest:,} characters (expected at most {MAX_SHORTEST:,})"
+    return None
+
+
+def _measure(items, outer: int) -> tuple[int, int, int]:
+    """(RE2 steps, shortest match, optional copies) of a sequence repeated `outer` times."""
+    size = shortest = optional = 0
+    for op, arg in items:
+        name = str(op)
+        if name in ("LITERAL", "NOT_LITERAL", "ANY", "IN"):
+            size, shortest = size + _weight(name, arg), shortest + 1
+        elif name in ("MAX_REPEAT", "MIN_REPEAT"):
+            low, high, sub = arg
+            extra = 1 if high == UNBOUNDED else high - low
+            body = _measure(sub, outer * max(low + extra, 1))
+            # Even an empty body is a step per copy for the generator's matcher.
+            size += max(body[0], 1) * max(low + extra, 1)
+            shortest += body[1] * low
+            optional += body[2] + outer * extra
+        elif name == "SUBPATTERN":
+            body = _measure(arg[-1], outer)
+            size, shortest = size + body[0], shortest + body[1]
+            optional += body[2]
+        elif name == "BRANCH":
+            measured = [_measure(branch, outer) for branch in arg[1]]
+            size += sum(m[0] for m in measured)
+            shortest += min(m[1] for m in measured)
+            optional += sum(m[2] for m in measured)
+    return size, shortest, optional
+
+
+def _weight(name: str, arg) -> int:
+    """RE2 steps of one character's match: an ASCII literal 1, a class of ASCII
+    characters 2, one that can take non-ASCII text (negated, \\D \\W \\S, non-ASCII
+    members) by its size."""
+    if name == "LITERAL":
+        return 1 if arg < 128 else 8
+    if name == "ANY":
+        return 32
+    if name == "NOT_LITERAL":
+        return 48
+    ascii_only = all(
+        (str(kind) == "LITERAL" and value < 128)
+        or (str(kind) == "RANGE" and value[1] < 128)
+        or (str(kind) == "CATEGORY" and "_NOT_" not in str(value))
+        for kind, value in arg
+    )
+    return 2 if ascii_only else 48 + 16 * len(arg)
 
 
 # -- matching, the way RE2 reads a pattern of the language ------------------------------

@@ -103,6 +103,14 @@ So patterns are written in the part of the syntax that RE2 runs and every reader
 - `^` only at the start and `$` only at the end (of the pattern or of a top-level
   alternative); at most 1000 characters.
 
+The service compiles the pattern for every record it checks (pyarrow keeps no compiled
+pattern): `^C[0-9]{6}$` costs 0.06 ms, and the size of what RE2 compiles is bounded so
+that no pattern costs more than a few milliseconds. Counted repeats are compiled as
+copies of their body, so `check` also refuses a pattern that expands to more than
+50,000 steps (an ASCII character or class is 1-2 steps, `.` 32, a class that can match
+non-ASCII text 48 and more), whose repeats have more than 1000 optional copies in all
+(`a{0,1000}` has 1000), or whose shortest value is over 1000 characters.
+
 `check` refuses everything else with the line and key of the pattern: back-references,
 lookarounds, conditionals, atomic groups, possessive repeats, named groups, inline flags
 and comments (`(?i)`, `(?#...)`), `\\b`, `\\A`, `\\Z`, `\\u`, POSIX classes

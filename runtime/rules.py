@@ -11,6 +11,7 @@ run every case through both.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from datetime import date, datetime
@@ -127,7 +128,7 @@ def _value_rules(field: Field, value: object) -> list[tuple[str, str]]:
         )
     if field.values is not None and value not in field.values:
         broken.append(("category", f"got {_show(value)}, expected {_one_of(field)}"))
-    if field.pattern is not None and not _matches_pattern([value], field.pattern)[0]:
+    if field.pattern is not None and not _matches_one(value, f"^(?:{field.pattern})$"):
         broken.append(
             ("pattern", f"got {_show(value)}, expected to match {field.pattern!r}")
         )
@@ -314,11 +315,20 @@ def _matches_pattern(strings, pattern: str) -> np.ndarray:
 
 
 def _matches_one(text: str, whole: str) -> bool:
+    """``_matches_pattern`` for one value (``whole`` is anchored)."""
     try:
-        arrow = pa.array([text], type=pa.string())
+        scalar = pa.scalar(text, type=pa.string())
     except (pa.ArrowException, UnicodeError):
         return False
-    return bool(pc.match_substring_regex(arrow, whole)[0].as_py())
+    matched = pc.call_function("match_substring_regex", [scalar], _options(whole))
+    return bool(matched.as_py())
+
+
+@functools.lru_cache(maxsize=256)
+def _options(whole: str) -> pc.MatchSubstringOptions:
+    """Made once per pattern: the wrapper ``pc.match_substring_regex`` makes them on
+    every call, most of the time one record's check takes."""
+    return pc.MatchSubstringOptions(whole)
 
 
 def _parse_iso(text: pd.Series, field: Field) -> pd.Series:

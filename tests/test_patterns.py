@@ -44,6 +44,12 @@ def _re2(pattern: str, texts: list[str]) -> list[bool]:
         (r"a{,3}", "{0,n}"),
         (r"a{1001}", "over 1000"),
         (r"(a{100}){11}", "over 1000"),
+        (r"(?:a{1000})?(?:b{1000})?(c{10}){100}", None),  # siblings do not multiply
+        ("(?:[^a]{1000})" * 71, "RE2 steps"),  # RE2 refuses it: pattern too large
+        ("(?:[a-z]{1000})" * 30, "RE2 steps"),  # 5 ms to compile, on every record
+        ("(?:a{0,500})" * 3, "1,500 optional copies"),  # 2 ms, superlinear beyond
+        ("a{1000}" * 2, "shortest value it matches has 2,000 characters"),
+        (r"^[\w.%+-]{1,64}@[A-Za-z0-9.-]{1,255}\.[A-Za-z]{2,63}$", None),
         (r"a$|b", None),
         (r"a$b", "'^' and '$'"),
         (r"(^a)", "'^' and '$'"),
