@@ -12,7 +12,13 @@ import json
 from . import schema as S
 from .checks import CheckedSpec
 from .layers import import_layers
-from .literals import py_literal, strip_outer_parentheses
+from .literals import (
+    comment_text,
+    py_literal,
+    strip_outer_parentheses,
+    toml_authors,
+    toml_string,
+)
 from .sample import sample_rows, synthesize
 from .spec import FieldSpec
 from .team import TeamDefaults
@@ -75,6 +81,7 @@ def _field(f: FieldSpec) -> dict:
         "unit": f.unit,
         "producer": f.producer,
         "description": f.description,
+        "comment": comment_text(f.description),
         "wire_name": f.wire_name or f.name,
         "field_py": field_py,
     }
@@ -287,7 +294,10 @@ def build_context(
             "package": spec.package,
             "title": spec.name.replace("-", " ").replace("_", " ").title(),
             "description": spec.description,
+            # One line: packaging's summary is one line.
+            "description_toml": toml_string(comment_text(spec.description)),
             "owner": spec.owner,
+            "authors_toml": toml_authors(spec.owner),
             "modelplate_version": modelplate_version,
             "python_requires": ">=3.10",
             # The version the image, CI and tooling target (team default 3.11).

@@ -9,24 +9,17 @@ import datetime as dt
 import functools
 import math
 import random
-import re
+import string
 from typing import Any
 
-try:  # Python 3.11+ keeps the regex parser here; 3.10 only under the old name.
-    from re import _parser as _sre  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_parse as _sre  # type: ignore[no-redef]
-
 from .errors import GenerationError
+from .patterns import UNBOUNDED, char_matches, fullmatch, parsed
 from .spec import FieldSpec
 
 DEFAULT_DATE_RANGE = ("2015-01-01", "2025-12-31")
 _UNBOUNDED_SPAN = 100.0
-_CATEGORIES = {
-    "d": "0123456789",
-    "w": "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_",
-    "s": " ",
-}
+# What a class that names no character of its own ([^a], \D) draws from.
+_PRINTABLE = tuple(string.ascii_letters + string.digits + string.punctuation + " ")
 
 
 def numeric_bounds(f: FieldSpec) -> tuple[float, float]:
@@ -101,28 +94,29 @@ def values_at(f: FieldSpec, positions: list[float]) -> list[Any]:
     raise ValueError(f"no positioned values for a {f.type} field")
 
 
-def string_example(f: FieldSpec, rng: random.Random) -> str:
+# The sample draws thousands of values from one pattern, all by the same walk of its
+# tree: the first ones are checked, which finds a walk that goes wrong.
+CHECKED_EXAMPLES = 32
+
+
+def string_example(f: FieldSpec, rng: random.Random, checked: bool = True) -> str:
     if not f.pattern:
         return "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(8))
     text = regex_example(f.pattern, rng)
-    if _compiled(f.pattern).fullmatch(text) is None:
+    # Checked the way the runtime (RE2) reads the pattern, in linear time.
+    if checked and not fullmatch(f.pattern, text):
         raise GenerationError(
             f"cannot make an example matching the pattern {f.pattern!r} of field "
-            f"'{f.name}' (lookarounds and back-references are not supported there)"
+            f"'{f.name}'"
         )
     return text
-
-
-@functools.lru_cache(maxsize=256)
-def _compiled(pattern: str) -> re.Pattern:
-    return re.compile(pattern)
 
 
 def regex_example(pattern: str, rng: random.Random) -> str:
     """A string matching `pattern`, built by walking the regex's parse tree."""
     try:
         return _emit(_plan(pattern), rng)
-    except (KeyError, ValueError, TypeError, IndexError, re.error):
+    except (KeyError, ValueError, TypeError, IndexError):
         return ""
 
 
@@ -137,7 +131,7 @@ def _plan(pattern: str) -> tuple:
     An id column draws thousands of values from one pattern. A construct we cannot
     emit becomes a step that fails when reached, as walking the tree would.
     """
-    return _steps(_sre.parse(pattern))
+    return _steps(parsed(pattern))
 
 
 def _steps(items) -> tuple:
@@ -148,11 +142,13 @@ def _steps(items) -> tuple:
             steps.append((_TEXT, chr(arg)))
         elif name == "ANY":
             steps.append((_CHOICE, "abcxyz"))
+        elif name == "NOT_LITERAL":
+            steps.append(_drawn(name, arg, _PRINTABLE))
         elif name == "IN":
             steps.append(_choice_step(arg))
         elif name in _REPEATS:
             low, high, sub = arg
-            high = low + 3 if high == _sre.MAXREPEAT else high
+            high = low + 3 if high == UNBOUNDED else high
             steps.append((_REPEAT, (low, max(low, min(high, low + 3)), _steps(sub))))
         elif name == "SUBPATTERN":
             steps.append((_GROUP, _steps(arg[-1])))
@@ -164,19 +160,20 @@ def _steps(items) -> tuple:
 
 
 def _choice_step(members) -> tuple:
-    choices: list[str] = []
+    """The characters a class names itself, else printable ASCII it takes."""
+    named: list[str] = []
     for op, arg in members:
         name = str(op)
-        if name == "NEGATE":
-            return (_FAIL, name)
         if name == "LITERAL":
-            choices.append(chr(arg))
+            named.append(chr(arg))
         elif name == "RANGE":
-            choices.extend(chr(c) for c in range(arg[0], min(arg[1], arg[0] + 25) + 1))
-        elif name == "CATEGORY":
-            key = str(arg).rsplit("_", 1)[-1].lower()[0]
-            choices.extend(_CATEGORIES.get(key, "a"))
-    return (_CHOICE, tuple(choices))
+            named.extend(chr(c) for c in range(arg[0], min(arg[1], arg[0] + 25) + 1))
+    return _drawn("IN", members, (*named, *_PRINTABLE))
+
+
+def _drawn(name: str, arg, candidates: tuple[str, ...]) -> tuple:
+    choices = tuple(dict.fromkeys(c for c in candidates if char_matches(name, arg, c)))
+    return (_CHOICE, choices) if choices else (_FAIL, name)
 
 
 def _emit(steps: tuple, rng: random.Random) -> str:
@@ -199,6 +196,7 @@ def _emit(steps: tuple, rng: random.Random) -> str:
 
 
 __all__ = [
+    "CHECKED_EXAMPLES",
     "POSITIONED",
     "example_value",
     "format_temporal",

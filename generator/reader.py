@@ -51,6 +51,66 @@ TAKEN_PACKAGES = frozenset(sys.stdlib_module_names) | {
     "modelplate",
     "copier",
     "yaml",
+    # What a generated project installs (its pyproject) and what those import,
+    # and its own `tests` package.
+    "msgspec",
+    "onnx",
+    "onnxruntime",
+    "skl2onnx",
+    "google",
+    "prometheus_client",
+    "fsspec",
+    "psutil",
+    "dask",
+    "distributed",
+    "httpx",
+    "httpx2",
+    "httpcore",
+    "h11",
+    "anyio",
+    "sniffio",
+    "idna",
+    "certifi",
+    "starlette",
+    "pydantic_core",
+    "annotated_types",
+    "typing_extensions",
+    "typing_inspection",
+    "joblib",
+    "threadpoolctl",
+    "cloudpickle",
+    "toolz",
+    "tlz",
+    "partd",
+    "locket",
+    "tblib",
+    "zict",
+    "sortedcontainers",
+    "tornado",
+    "msgpack",
+    "click",
+    "jinja2",
+    "markupsafe",
+    "packaging",
+    "dateutil",
+    "tzdata",
+    "six",
+    "black",
+    "ruff",
+    "importlinter",
+    "grimp",
+    "pluggy",
+    "iniconfig",
+    "_pytest",
+    "setuptools",
+    "pkg_resources",
+    "pip",
+    "dotenv",
+    "uvloop",
+    "httptools",
+    "websockets",
+    "watchfiles",
+    "tests",
 }
 
 
@@ -65,6 +125,7 @@ class Reader:
     def __init__(self, filename: str):
         self.filename = filename
         self.problems: list[Problem] = []
+        self.spellings: dict[str, tuple[str, int]] = {}  # casefold -> first name, line
 
     def problem(self, node: Node | tuple[int, int], path: str, message: str) -> None:
         line, column = (node.line, node.column) if isinstance(node, Node) else node
@@ -119,6 +180,10 @@ class Reader:
     def text(self, node: Node, path: str, allow_empty: bool = True) -> str | None:
         if not isinstance(node.value, str):
             self.expected(node, path, "text")
+            return None
+        problem = text_problem(node.value)
+        if problem:
+            self.problem(node, path, problem)
             return None
         if not allow_empty and not node.value.strip():
             self.problem(node, path, "expected non-empty text, got ''")
@@ -193,6 +258,27 @@ class Reader:
             self.problem(where, path, f"{what} {problem}")
         return problem is None
 
+    def distinct_in_case(
+        self, name: str, where: Node | tuple[int, int], path: str
+    ) -> bool:
+        """Whether `name` differs from every other name so far in more than case.
+
+        Custom features are files and precomputed features SQLite columns, and both
+        ignore case on some systems; the same name twice (a field and its encoding) is
+        fine.
+        """
+        line = where.line if isinstance(where, Node) else where[0]
+        first, first_line = self.spellings.setdefault(name.casefold(), (name, line))
+        if first == name:
+            return True
+        self.problem(
+            where,
+            path,
+            f"name {name!r} differs from {first!r} (line {first_line}) only in case "
+            "(expected names that differ in more than case)",
+        )
+        return False
+
     def duration(self, node: Node, path: str) -> int | None:
         """Seconds in a duration like 30m, 24h or 7d."""
         match = DURATION.fullmatch(node.value) if isinstance(node.value, str) else None
@@ -228,6 +314,21 @@ def identifier_problem(name: Any) -> str | None:
     return None
 
 
+# What `new` would find left of a template in a generated file (render._verify).
+TEMPLATE_MARKERS = ("{{", "{%")
+
+
+def text_problem(text: str) -> str | None:
+    """Why a text of the spec cannot go into generated files, or None."""
+    for marker in TEMPLATE_MARKERS:
+        if marker in text:
+            return (
+                f"expected text without {marker!r} (template syntax is not allowed in "
+                f"a spec), got {text[:60]!r}"
+            )
+    return None
+
+
 def describe_node(node: Node) -> str:
     if node.is_mapping:
         return "a mapping"
@@ -242,4 +343,4 @@ def join(path: str, key: str | int) -> str:
     return f"{path}.{key}" if path else key
 
 
-__all__ = ["Reader", "did_you_mean", "identifier_problem", "join"]
+__all__ = ["Reader", "did_you_mean", "identifier_problem", "join", "text_problem"]

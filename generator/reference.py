@@ -23,8 +23,17 @@ anchors are refused (one edit must never change two places) and so are duplicate
 Names of fields, features and the decision output must be safe identifiers: letters,
 digits and `_`, starting with a letter or `_`, at most 64 characters, not a Python keyword
 and not one of the names the language reserves (`as_of`, `score`, `prediction`, the function
-names, ...). The service `name` is lower-case letters and digits with single `-` or `_`
-between them, and must not shadow a standard-library or dependency package.
+names, ...), and the names of fields and features must differ in more than case (custom
+features become files and precomputed ones SQLite columns; both may ignore case). The
+service `name` is lower-case letters and digits with single `-` or `_` between them; its
+package name (`-` as `_`) must not be a Python keyword, nor shadow a standard-library
+package, a package the generated project installs, or its own `tests`. A custom feature
+cannot be called `routes` (the owners' routes module). Texts (descriptions, category
+values, decisions, ...) may hold any character except the template delimiters `{{` and
+`{%`; quotes, backslashes and line breaks are escaped wherever they are written.
+
+A spec file must be a regular file of at most 4 MB (a pipe, a device or a folder is
+refused at once), and `check` takes time linear in its size.
 
 The bundled examples are `examples/churn.yaml` (every section) and `examples/minimal.yaml`
 (defaults only).
@@ -66,6 +75,46 @@ Checks made on every expression:
 - a declared `range` must follow from the input ranges by interval arithmetic; the
   message reports the computed bounds when it does not;
 - a feature that could be null (a nullable field without `impute`) cannot reach the model.
+"""
+
+
+_PATTERNS = """\
+## Patterns
+
+A `string` field's `pattern` must match the **whole** value: `^C[0-9]{6}$`, `C[0-9]{6}`
+and `^C[0-9]{6}` mean the same, and `$` is the end of the value ('C123456' followed by a
+newline does not match, where Python's `re.search` would take it).
+
+The runtime matches patterns with RE2 (through pyarrow), for one record at the HTTP edge
+and for a batch alike. RE2's time is linear in the value whatever the pattern, so a
+pattern such as `^(a+)+$`, which takes Python's `re` minutes on 30 a's and a b, cannot
+stall the service. The generator reads patterns the same way when it makes examples
+and test cases, and the OpenAPI schema states the pattern as `^(?:PATTERN)$`.
+
+So patterns are written in the part of the syntax that RE2 runs and every reader
+(RE2, the generator, the JSON Schema of the API) reads alike:
+
+- literals, `.` (any character but a newline), classes `[a-z0-9_]` and `[^...]`,
+  `\\d` `\\D` `\\w` `\\W` `\\s` `\\S` (ASCII, as in RE2: `\\d` is `[0-9]`, `\\w` is
+  `[0-9A-Za-z_]`, `\\s` is `[\\t\\n\\f\\r ]`), `\\t` `\\n` `\\r` `\\f` `\\v`, `\\xHH`
+  and escaped punctuation (`\\.`, `\\-`);
+- groups `(...)` and `(?:...)`, alternation `|`, repeats `* + ? {n} {n,} {n,m}` and
+  their lazy forms (`*?`), with counts up to 1000 (nested counts multiplied, too);
+- `^` only at the start and `$` only at the end (of the pattern or of a top-level
+  alternative); at most 1000 characters.
+
+The service compiles the pattern for every record it checks (pyarrow keeps no compiled
+pattern): `^C[0-9]{6}$` costs 0.06 ms, and the size of what RE2 compiles is bounded so
+that no pattern costs more than a few milliseconds. Counted repeats are compiled as
+copies of their body, so `check` also refuses a pattern that expands to more than
+50,000 steps (an ASCII character or class is 1-2 steps, `.` 32, a class that can match
+non-ASCII text 48 and more), whose repeats have more than 1000 optional copies in all
+(`a{0,1000}` has 1000), or whose shortest value is over 1000 characters.
+
+`check` refuses everything else with the line and key of the pattern: back-references,
+lookarounds, conditionals, atomic groups, possessive repeats, named groups, inline flags
+and comments (`(?i)`, `(?#...)`), `\\b`, `\\A`, `\\Z`, `\\u`, POSIX classes
+(`[[:alpha:]]`) and `{,n}`.
 """
 
 
@@ -116,6 +165,7 @@ def render_reference() -> str:
         *(_section(s) for s in S.SECTIONS),
         _metrics(),
         _EXPRESSIONS.format(functions=functions),
+        _PATTERNS,
     ]
     return "\n".join(parts)
 

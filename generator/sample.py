@@ -14,7 +14,13 @@ import math
 import random
 
 from .checks import CheckedSpec
-from .examples import POSITIONED, numeric_bounds, string_example, values_at
+from .examples import (
+    CHECKED_EXAMPLES,
+    POSITIONED,
+    numeric_bounds,
+    string_example,
+    values_at,
+)
 from .spec import FieldSpec
 
 NULL_RATE = 0.05
@@ -105,7 +111,10 @@ def _column(f: FieldSpec, rows: int, rng: random.Random, keys: dict) -> list:
     elif f.type in POSITIONED:
         values = values_at(f, [uniform() for _ in range(rows)])
     else:
-        values = [string_example(f, rng) for _ in range(rows)]
+        values = [
+            string_example(f, rng, checked=row < CHECKED_EXAMPLES)
+            for row in range(rows)
+        ]
     if nulls is not None:
         values = [None if null else v for null, v in zip(nulls, values, strict=True)]
     if f.name in keys:
@@ -149,9 +158,9 @@ def _unique_ids(f: FieldSpec, rows: int, rng: random.Random, taken: set) -> list
         low, _ = numeric_bounds(f)
         return [int(low) + row for row in range(rows)]
     values = []
-    for _ in range(rows):
+    for row in range(rows):
         for _ in range(50):
-            value = string_example(f, rng)
+            value = string_example(f, rng, checked=row < CHECKED_EXAMPLES)
             if value not in taken:
                 break
         taken.add(value)

@@ -72,6 +72,7 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
     return _constructor.construct_object(node, deep=True)
 
 
+_UNSEEN = object()
 MAX_DEPTH = 50  # a spec nests five levels; far deeper is a mistake or an attack
 
 
@@ -89,6 +90,9 @@ class _Builder:
         self.problems: list[Problem] = []
         self.events = iter(yaml.parse(text, Loader=_Loader))
         self.depth = 0
+        # A spec repeats the same keys and small values thousands of times; resolving
+        # each once keeps reading a wide spec linear at a small constant.
+        self.scalars: dict[tuple, Any] = {}
 
     def problem(self, line: int, column: int, path: str, message: str) -> None:
         self.problems.append(Problem(self.filename, line, column, path, message))
@@ -140,8 +144,11 @@ class _Builder:
                 f"YAML anchors are not allowed (got &{event.anchor}); write the value out",
             )
         if isinstance(event, yaml.ScalarEvent):
+            key = (event.tag, event.value, event.implicit, event.style)
             try:
-                value = _scalar(event)
+                value = self.scalars.get(key, _UNSEEN)
+                if value is _UNSEEN:
+                    value = self.scalars[key] = _scalar(event)
             except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
                 # PyYAML resolved the text to a type it then cannot build (2024-13-45).
                 self.problem(line, column, path, f"cannot read {event.value!r}: {exc}")

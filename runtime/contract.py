@@ -210,7 +210,8 @@ def _field_schema(field: Field) -> dict:
     if field.values is not None:
         schema["enum"] = [*field.values, None] if field.nullable else list(field.values)
     if field.pattern is not None:
-        schema["pattern"] = field.pattern
+        # JSON Schema's pattern may match anywhere; the contract's matches it whole.
+        schema["pattern"] = f"^(?:{field.pattern})$"
     if field.nullable:
         schema["type"] = [schema["type"], "null"]
     for key in ("unit", "producer", "role"):

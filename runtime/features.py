@@ -90,7 +90,12 @@ def impute(
         if field.impute is None or field.name not in frame.columns:
             continue
         filled[field.name] = frame[field.name].fillna(imputation_value(field, values))
-    return frame.assign(**filled)
+    # Not ``frame.assign(**filled)``: a field called ``self`` would collide with
+    # assign's own parameter.
+    result = frame.copy(deep=False)
+    for name, column in filled.items():
+        result[name] = column
+    return result
 
 
 def imputation_value(field: Field, values: Mapping[str, object]) -> object:

@@ -134,7 +134,11 @@ def read_batch(
     text, lines, problems = read_csv(path)
     frame = frame_from_wire(text, contract)
     typed = {f.name: _from_text(frame[f.name], f) for f in fields if f.name in frame}
-    frame = frame.assign(**typed)
+    # Not ``frame.assign(**typed)``: a field called ``self`` would collide with
+    # assign's own parameter.
+    frame = frame.copy(deep=False)
+    for name, column in typed.items():
+        frame[name] = column
     if problems:
         unreadable = pd.Series(None, index=frame.index, dtype=object)
         unreadable[list(problems)] = list(problems.values())

@@ -11,6 +11,7 @@ that starts passing (and so fails as XPASS) once the bug is fixed.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import textwrap
@@ -22,6 +23,7 @@ from paths import BROKEN, CHURN, MINIMAL
 
 import modelplate
 from modelplate.cli import main
+from modelplate.spec.reading import MAX_SPEC_BYTES
 
 EXPECT = re.compile(r"# expect: (\d+):(\d+): ([^:]*): (.+)")
 XFAIL = re.compile(r"# xfail: (.+)")
@@ -121,6 +123,34 @@ def test_non_utf8_file(tmp_path, capsys):
 def test_missing_file(tmp_path):
     spec = tmp_path / "absent.yaml"
     _assert_reported(_problems(spec), spec, Expectation(1, 1, "", "cannot read"))
+
+
+def test_a_folder_is_refused(tmp_path):
+    expected = Expectation(1, 1, "", "expected a regular file, got a folder")
+    _assert_reported(_problems(tmp_path), tmp_path, expected)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path):
+    fifo = tmp_path / "spec.yaml"
+    os.mkfifo(fifo)
+    expected = Expectation(1, 1, "", "expected a regular file, got a pipe")
+    _assert_reported(_problems(fifo), fifo, expected)
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_an_endless_device_is_refused():
+    device = Path("/dev/zero")
+    expected = Expectation(1, 1, "", "expected a regular file, got a device")
+    _assert_reported(_problems(device), device, expected)
+
+
+def test_an_oversize_file_is_refused_before_it_is_parsed(tmp_path, capsys):
+    spec = tmp_path / "huge.yaml"
+    spec.write_bytes(b"# " + b"x" * MAX_SPEC_BYTES + b"\n")
+    _assert_reported(_problems(spec), spec, Expectation(1, 1, "", "too large"))
+    assert main(["check", str(spec)]) == 1
+    assert "Traceback" not in capsys.readouterr().err
 
 
 # -- several mistakes, one run -------------------------------------------------------------

@@ -71,12 +71,14 @@ class ModelRules(Checker):
         else:
             chosen = self.listed_columns()
         columns: list[str] = []
+        placed: set[str] = set()  # `in columns` would be quadratic in wide specs
         for name in chosen:
             feature = spec.features.get(name)
             if feature is not None and feature.encode:
                 source = spec.inputs.get(feature.field or name)
                 columns += one_hot_columns(source) if source else []
-            elif name not in columns:
+            elif name not in placed:
+                placed.add(name)
                 columns.append(name)
         for name in chosen:
             f = spec.inputs.get(name)
@@ -91,14 +93,11 @@ class ModelRules(Checker):
                     f"inputs.fields.{name}",
                     f"nullable field '{name}' reaches the model without impute; a NaN must never reach the model (expected impute: median, mean, most_frequent or constant)",
                 )
+        encoded = {ft.field or ft.name for ft in spec.features.values() if ft.encode}
         unused = [
             f.name
             for f in spec.inputs.values()
-            if f.type == "category"
-            and not any(
-                ft.encode and (ft.field or ft.name) == f.name
-                for ft in spec.features.values()
-            )
+            if f.type == "category" and f.name not in encoded
         ]
         for name in unused:
             self.notes.append(
@@ -115,12 +114,12 @@ class ModelRules(Checker):
     def listed_columns(self) -> list[str]:
         spec, model = self.spec, self.spec.model
         chosen = []
-        items = model.features or []
-        for index, name in enumerate(items):
+        seen: set[str] = set()
+        for index, name in enumerate(model.features or []):
             path = f"model.features[{index}]"
             position = model.features_at[index]
             f = spec.inputs.get(name)
-            if name in items[:index]:
+            if name in seen:
                 self.at(
                     position,
                     path,
@@ -154,6 +153,7 @@ class ModelRules(Checker):
                 )
             else:
                 chosen.append(name)
+            seen.add(name)
         return chosen
 
 

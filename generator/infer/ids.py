@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ..patterns import pattern_problem
 from .columns import Column
 from .naming import safe_identifier
 
@@ -96,7 +97,10 @@ def id_pattern(values: list[str]) -> str | None:
     for cls, count in _runs(classes):
         parts.append(cls if count == 1 else f"{cls}{{{count}}}")
     pattern = "^" + "".join(parts) + "$"
-    if all(re.fullmatch(pattern, v) for v in values):
+    # e.g. 2,000 digits: a count RE2 cannot run, so `check` would refuse the spec.
+    if pattern_problem(pattern) is None and all(
+        re.fullmatch(pattern, v) for v in values
+    ):
         return pattern
     return None
 

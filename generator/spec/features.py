@@ -7,6 +7,9 @@ from ..yamlsource import Node
 from .model import FeatureSpec
 from .sections import SectionReader, positions
 
+# The modules of a generated project's custom/ folder that are not custom features.
+CUSTOM_TAKEN = frozenset({"routes"})
+
 
 class FeaturesReader(SectionReader):
     """Reads `features`, each of exactly one kind: expr, encode or custom."""
@@ -19,7 +22,9 @@ class FeaturesReader(SectionReader):
             node, "features", "feature names to features"
         ):
             path = f"features.{name}"
-            if not self.identifier(name, mark, path, "feature"):
+            if not self.identifier(
+                name, mark, path, "feature"
+            ) or not self.distinct_in_case(name, mark, path):
                 continue
             entries = self.mapping(value, path, S.FEATURE)
             if entries is None:
@@ -37,6 +42,13 @@ class FeaturesReader(SectionReader):
                     value,
                     path,
                     f"a feature needs exactly one of 'expr', 'encode' and 'custom: true' (got {got})",
+                )
+            if feature.custom and name in CUSTOM_TAKEN:
+                self.problem(
+                    mark,
+                    path,
+                    f"a custom feature named {name!r} would overwrite the project's "
+                    f"custom/{name}.py (expected another name)",
                 )
             if "dtype" in entries:
                 feature.dtype = (

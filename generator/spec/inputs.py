@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from typing import Any
 
 from .. import schema as S
+from ..patterns import pattern_problem
 from ..yamlsource import Node
 from .model import FieldSpec
 from .sections import SectionReader, positions
@@ -43,7 +43,9 @@ class InputsReader(SectionReader):
                 )
             for name, value, mark in items:
                 path = f"inputs.fields.{name}"
-                if self.identifier(name, mark, path, "field"):
+                if self.identifier(name, mark, path, "field") and self.distinct_in_case(
+                    name, mark, path
+                ):
                     spec_field = self.field(name, value, path)
                     if spec_field is not None:
                         fields[name] = spec_field
@@ -138,6 +140,12 @@ class InputsReader(SectionReader):
         except ValueError:
             self.expected(node, path, f"an ISO {kind} like 2020-01-31")
             return None
+        if kind == "date" and isinstance(parsed, dt.datetime):
+            if parsed != dt.datetime.combine(parsed.date(), dt.time()):
+                self.expected(node, path, "an ISO date like 2020-01-31 (no time)")
+                return None
+            # '2020-01-01' quoted reads as text and parses as a datetime: keep the date.
+            parsed = parsed.date()
         if isinstance(parsed, dt.datetime) and parsed.tzinfo is not None:
             # Bounds are compared with naive timestamps: keep them in UTC, without zone.
             parsed = parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
@@ -152,11 +160,8 @@ class InputsReader(SectionReader):
         text = self.text(node, path, allow_empty=False)
         if text is None:
             return None
-        try:
-            re.compile(text)
-        except re.error as exc:
-            self.problem(
-                node, path, f"expected a regular expression, got {text!r} ({exc})"
-            )
+        problem = pattern_problem(text)
+        if problem:
+            self.problem(node, path, problem)
             return None
         return text

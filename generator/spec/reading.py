@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import keyword
+import os
+import stat
 from pathlib import Path
 
 from .. import schema as S
@@ -77,7 +80,16 @@ class _SpecReader(InputsReader, FeaturesReader, TrainingReader, OperationsReader
                 "churn-predictor)",
             )
             return None
-        if name.replace("-", "_") in TAKEN_PACKAGES:
+        package = name.replace("-", "_")
+        if keyword.iskeyword(package):
+            self.problem(
+                node,
+                "name",
+                f"name {name!r} would make the package {package!r}, a Python keyword "
+                f"that no import can name (expected another name, e.g. {name}-service)",
+            )
+            return None
+        if package in TAKEN_PACKAGES:
             self.problem(
                 node,
                 "name",
@@ -124,15 +136,17 @@ def read_spec(text: str, filename: str) -> Spec:
     return spec
 
 
+MAX_SPEC_BYTES = 4 * 1024 * 1024  # the reference specs are 2-5 KB; 60,000 fields fit
+
+
 def read_spec_text(path: str | Path) -> tuple[str, str]:
-    """The spec file's text and the name to show in messages."""
+    """The spec file's text and the name to show in messages.
+
+    Only a regular file of at most MAX_SPEC_BYTES is read: a FIFO would block `check`
+    forever and /dev/zero would fill the memory.
+    """
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise SpecError(
-            [Problem(str(path), 1, 1, "", f"cannot read the spec: {exc.strerror}")]
-        ) from None
+    raw = _read_bounded(path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -145,6 +159,45 @@ def read_spec_text(path: str | Path) -> tuple[str, str]:
             ]
         ) from None
     return text, str(path)
+
+
+def _read_bounded(path: Path) -> bytes:
+    def refuse(message: str) -> SpecError:
+        return SpecError([Problem(str(path), 1, 1, "", message)])
+
+    try:
+        # Non-blocking, so that opening a FIFO without a writer returns at once; what
+        # was opened is then checked on the descriptor, not on the name.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise refuse(f"cannot read the spec: {exc.strerror}") from None
+    try:
+        kind = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(kind):
+            raise refuse(
+                f"cannot read the spec: expected a regular file, got {_kind(kind)}"
+            )
+        with os.fdopen(descriptor, "rb", closefd=False) as stream:
+            raw = stream.read(MAX_SPEC_BYTES + 1)
+    except OSError as exc:
+        raise refuse(f"cannot read the spec: {exc.strerror}") from None
+    finally:
+        os.close(descriptor)
+    if len(raw) > MAX_SPEC_BYTES:
+        raise refuse(
+            f"the spec is too large (expected at most {MAX_SPEC_BYTES // 2**20} MB)"
+        )
+    return raw
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a socket"
 
 
 def read_spec_file(path: str | Path) -> Spec:

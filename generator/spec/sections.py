@@ -35,15 +35,17 @@ class SectionReader(Reader):
             )
             return None
         values: list[str] = []
+        seen: set[str] = set()  # a list would make a long list of values quadratic
         for index, item in enumerate(items):
             text = self.text(item, f"{path}[{index}]", allow_empty=False)
             if text is None:
                 continue
-            if text in values:
+            if text in seen:
                 self.problem(
                     item, f"{path}[{index}]", f"duplicate category value {text!r}"
                 )
                 continue
+            seen.add(text)
             values.append(text)
         return values or None
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from ..examples import format_temporal, temporal_bounds
+from ..patterns import fullmatch
 from ..spec import FieldSpec
 from .cases import UNKNOWN_FIELD, case, numeric, unique_ids
 from .records import Records
@@ -102,6 +102,6 @@ def _wrong_types(f: FieldSpec) -> list[Any]:
 
 def _not_matching(pattern: str) -> str | None:
     for candidate in ("", "!", "0", "a", "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", "A A"):
-        if re.fullmatch(pattern, candidate) is None:
+        if not fullmatch(pattern, candidate):
             return candidate
     return None

@@ -64,6 +64,7 @@ def test_an_integer_id_alone_gets_the_role(tmp_path, inferred):
         (["x.1", "y.2"], "^[a-z]\\.[0-9]$"),
         (["C1", "C22"], None),  # lengths differ
         (["a1", "B2"], None),  # no one shape at the first position
+        (["1" * 1001, "2" * 1001], None),  # a count over RE2's 1000: check refuses it
     ],
 )
 def test_id_pattern(values, pattern):
