@@ -22,6 +22,7 @@ from typing import Any
 from ..expressions import evaluate, parse
 from ..spec import FeatureSpec, FieldSpec
 from .cases import AS_OF
+from .conditions import atoms, deciding, value_for
 from .records import Records
 
 _SOLVABLE = ("integer", "float", "date", "datetime")
@@ -36,29 +37,56 @@ class BoundaryPoints(Records):
     def boundary_points(self, feature: FeatureSpec) -> list[tuple[str, str, dict]]:
         points: list[tuple[str, str, dict]] = []
         seen: set[tuple] = set()
-        for sub, target, what in _edges(feature):
+        tree = parse(feature.expr or "")
+        for sub, target, what, node in _edges(feature, tree):
+            harmless = self._harmless(tree, node)
             for name in _inputs_read(sub, self.spec.inputs):
                 field = self.spec.inputs[name]
-                # From each base record: in `a > 1 or b`, the example may have `b`
-                # true and so hide the edge of `a`; the minimums or maximums do not.
+                others = {k: v for k, v in harmless.items() if k != name}
+                # From each base record too: a condition that is not a comparison
+                # (a true/false input) may hide the edge in one and not another.
                 for base in self.bases:
-                    for where, value in self._solve(feature, sub, field, target, base):
+                    for where, value in self._solve(
+                        feature, sub, field, target, base, others
+                    ):
                         key = (base, name, value)
                         if key in seen:
                             continue
                         seen.add(key)
                         why = f"{what} {target}: {where} ({name}={value}, {base})"
-                        points.append((why, base, {name: value}))
+                        points.append((why, base, {**others, name: value}))
         return points[:_MOST_POINTS]
 
+    def _harmless(self, tree: ast.AST, node: ast.AST | None) -> dict[str, Any]:
+        """Values of the inputs of the other comparisons that let `node` decide."""
+        if node is None:
+            return {}
+        required = deciding(tree, node)
+        values = {}
+        for atom in atoms(tree):
+            field = self.spec.inputs.get(atom.name)
+            if atom.node not in required or field is None or not field.is_numeric:
+                continue
+            value = value_for(atom, required[atom.node], field.type == "integer")
+            value = int(value) if field.type == "integer" else float(value)
+            if self._accepts(field, value):
+                values[atom.name] = value
+        return values
+
     def _solve(
-        self, feature: FeatureSpec, sub: str, field: FieldSpec, target: float, base: str
+        self,
+        feature: FeatureSpec,
+        sub: str,
+        field: FieldSpec,
+        target: float,
+        base: str,
+        others: dict,
     ) -> Iterator[tuple[str, Any]]:
         """(where, value of `field`) just below, at and just above `sub` == target."""
         encode, decode, whole = _domain(field)
 
         def g(u: float) -> float | None:
-            record = self.record(base, {field.name: decode(u)})
+            record = self.record(base, {**others, field.name: decode(u)})
             values = self.imputed(record)
             try:
                 result = evaluate(sub, values, feature.on_divide_by_zero)
@@ -149,16 +177,18 @@ def _number(node: ast.AST) -> float | None:
     return None
 
 
-def _edges(feature: FeatureSpec) -> Iterator[tuple[str, float, str]]:
-    """(sub-expression, the value where it changes behaviour, what that edge is)."""
-    tree = parse(feature.expr or "")
+def _edges(
+    feature: FeatureSpec, tree: ast.AST
+) -> Iterator[tuple[str, float, str, ast.AST | None]]:
+    """(sub-expression, the value where it changes behaviour, what that edge is, the
+    comparison it belongs to, if any)."""
     for node in ast.walk(tree):
         if isinstance(node, ast.Compare) and len(node.ops) == 1:
             left, right = node.left, node.comparators[0]
             for side, constant in ((left, right), (right, left)):
                 value = _number(constant)
                 if value is not None and _number(side) is None:
-                    yield ast.unparse(side), value, f"{ast.unparse(node)}, edge"
+                    yield ast.unparse(side), value, f"{ast.unparse(node)}, edge", node
         if isinstance(node, ast.Call) and getattr(node.func, "id", "") in _BOUNDED:
             constants = [_number(a) for a in node.args]
             bounded = [
@@ -167,10 +197,10 @@ def _edges(feature: FeatureSpec) -> Iterator[tuple[str, float, str]]:
             if len(bounded) == 1:
                 for value in (c for c in constants if c is not None):
                     what = f"{node.func.id} bound of {ast.unparse(bounded[0])}"
-                    yield ast.unparse(bounded[0]), value, what
+                    yield ast.unparse(bounded[0]), value, what, None
     if feature.range is not None:
         for value, edge in zip(feature.range, ("low", "high"), strict=True):
-            yield feature.expr or "", value, f"{feature.name} range {edge} edge"
+            yield feature.expr or "", value, f"{feature.name} range {edge} edge", None
 
 
 __all__ = ["BoundaryPoints"]

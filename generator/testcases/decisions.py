@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import ast
 import math
 from typing import Any
 
 from ..expressions import evaluate, parse
 from .cases import case, inside, slug, unique_ids
+from .conditions import atoms, deciding, value_for
 from .records import Records
 
 
@@ -28,18 +28,34 @@ class DecisionCases(Records):
             neutral = 0.0
         cases = [self._decision({}, {output: neutral}, "the example record")]
         for index, rule in enumerate(decisions.rules):
-            atoms = _atoms(parse(rule.when))
-            satisfied = {name: _satisfying(op, value) for name, op, value in atoms}
-            for name, _op, value in atoms:
-                for probe, label in _probes(value, self._is_integer(name)):
-                    point = {**satisfied, name: probe}
+            tree = parse(rule.when)
+            found = atoms(tree)
+            for atom in found:
+                # The other comparisons made harmless, so this one decides the rule;
+                # names that are not comparisons (a true/false feature) vary by base.
+                required = deciding(tree, atom.node)
+                harmless = {
+                    other.name: value_for(
+                        other,
+                        required.get(other.node, True),
+                        self._is_integer(other.name),
+                    )
+                    for other in found
+                    if other is not atom
+                }
+                for probe, label in _probes(atom.value, self._is_integer(atom.name)):
+                    point = {**harmless, atom.name: probe}
                     inputs = {k: v for k, v in point.items() if k in self.spec.inputs}
                     if not self._in_contract(inputs):
                         continue
                     outputs = {output: point.get(output, neutral)}
                     custom = {k: v for k, v in point.items() if k in self.custom_names}
-                    why = f"rule {index + 1}: {name} {label} {value}"
-                    cases.append(self._decision(inputs, outputs, why, custom))
+                    why = f"rule {index + 1}: {atom.name} {label} {atom.value}"
+                    for base in self.bases:
+                        where = why if base == "example" else f"{why} ({base})"
+                        cases.append(
+                            self._decision(inputs, outputs, where, custom, base)
+                        )
         if all(c["expected"] != decisions.default for c in cases):
             cases += self._no_rule_matches(output, neutral)
         return unique_ids(cases)
@@ -52,23 +68,20 @@ class DecisionCases(Records):
             outputs = [0.0, 1.0, -1.0, neutral]
         for value in outputs:
             for base in self.bases:
-                if base == "example":
-                    changes = {}
-                else:
-                    changes = {
-                        k: v for k, v in self.bases[base].items() if not self._is_id(k)
-                    }
-                found = self._decision(changes, {output: value}, "no rule matches")
+                found = self._decision(
+                    {}, {output: value}, "no rule matches", None, base
+                )
                 if found["expected"] == self.spec.decisions.default:
                     return [found]
         return []
 
-    def _is_id(self, name: str) -> bool:
-        f = self.spec.inputs.get(name)
-        return f is not None and f.is_id
-
     def _decision(
-        self, changes: dict, outputs: dict, why: str, custom: dict | None = None
+        self,
+        changes: dict,
+        outputs: dict,
+        why: str,
+        custom: dict | None = None,
+        base: str = "example",
     ) -> dict:
         """A decision case: the record, every feature's value, the model output, the rule hit.
 
@@ -77,7 +90,7 @@ class DecisionCases(Records):
         rules are tested apart from the feature code (and from custom features the owners
         write later).
         """
-        record = self.record("example", changes)
+        record = self.record(base, changes)
         features = {}
         for feature in self.spec.features.values():
             if feature.expr:
@@ -95,6 +108,7 @@ class DecisionCases(Records):
         )
         return case(
             slug(why),
+            base,
             changes=changes,
             features=features,
             outputs=outputs,
@@ -112,44 +126,6 @@ class DecisionCases(Records):
             if not isinstance(value, int | float) or not inside(f, value):
                 return False
         return True
-
-
-def _atoms(tree: ast.expr) -> list[tuple[str, type, float]]:
-    """The `name OP number` comparisons of a rule, normalised so the name is on the left."""
-    flipped = {
-        ast.Lt: ast.Gt,
-        ast.LtE: ast.GtE,
-        ast.Gt: ast.Lt,
-        ast.GtE: ast.LtE,
-        ast.Eq: ast.Eq,
-        ast.NotEq: ast.NotEq,
-    }
-    atoms = []
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Compare) or len(node.ops) != 1:
-            continue
-        left, right, op = node.left, node.comparators[0], type(node.ops[0])
-        if isinstance(left, ast.Constant) and isinstance(right, ast.Name):
-            left, right, op = right, left, flipped[op]
-        if (
-            isinstance(left, ast.Name)
-            and isinstance(right, ast.Constant)
-            and type(right.value) in (int, float)
-        ):
-            atoms.append((left.id, op, right.value))
-    return atoms
-
-
-def _satisfying(op: type, value: float) -> float:
-    if op is ast.Gt:
-        return (
-            math.nextafter(value, math.inf) if isinstance(value, float) else value + 1
-        )
-    if op in (ast.Lt, ast.NotEq):
-        return (
-            math.nextafter(value, -math.inf) if isinstance(value, float) else value - 1
-        )
-    return value
 
 
 def _probes(value: float, integer: bool) -> list[tuple[float, str]]:
