@@ -178,6 +178,22 @@ def _add_sizing(subparsers: Subparsers, program: Program) -> None:
     parser.set_defaults(handler=commands.sizing)
 
 
+def _add_contract(subparsers: Subparsers, program: Program) -> None:
+    parser = subparsers.add_parser(
+        "contract", help="print or write the input contract for the producers"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("json-schema", "odcs"),
+        default="json-schema",
+        help="JSON Schema (default) or an Open Data Contract Standard v3.1.0 document",
+    )
+    parser.add_argument(
+        "--output", type=Path, metavar="PATH", help="file to write (default: stdout)"
+    )
+    parser.set_defaults(handler=commands.contract)
+
+
 # The runtime's subcommands, in help order (``precompute`` only with a feature
 # store); a ``Program``'s ``extra`` ones follow.
 COMMANDS: tuple[Callable[[Subparsers, Program], None], ...] = (
@@ -187,6 +203,7 @@ COMMANDS: tuple[Callable[[Subparsers, Program], None], ...] = (
     _add_precompute,
     _add_monitor,
     _add_sizing,
+    _add_contract,
 )
 
 

@@ -12,6 +12,8 @@ scikit-learn, and ``train`` or ``score`` never import FastAPI.
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -20,14 +22,24 @@ from typing import Any
 
 import pandas as pd
 
-from .contract import REASONS, summarize
+from .contract import REASONS, json_schema, summarize
 from .definition import Contract, Features, Model, Monitoring, Precompute, Resources
 from .errors import DataError, ServiceError
 from .files import Outputs, distinct
 from .io import Batch, check_type, read_batch, read_frame, writer
+from .odcs import odcs_document
 from .pipeline import Scorer
 
-__all__ = ["Program", "monitor", "precompute", "score", "serve", "sizing", "train"]
+__all__ = [
+    "Program",
+    "contract",
+    "monitor",
+    "precompute",
+    "score",
+    "serve",
+    "sizing",
+    "train",
+]
 
 # A subcommand: (program, parsed arguments, settings) -> exit code.
 Handler = Callable[["Program", argparse.Namespace, Any], int]
@@ -158,6 +170,23 @@ def score(program: Program, args: argparse.Namespace, settings) -> int:
     _report_rejects(rejects, len(batch.frame))
     print(f"scored {len(scored)} rows -> {args.output}")
     print(f"rejected {len(rejects)} rows -> {rejects_path}")
+    return 0
+
+
+def contract(program: Program, args: argparse.Namespace, settings) -> int:
+    """The input contract for producers: JSON Schema or ODCS v3.1.0, to stdout or
+    (written whole, then moved into place) to ``--output``."""
+    if args.format == "odcs":
+        document = odcs_document(program.contract, program.description)
+    else:
+        document = json_schema(program.contract)
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    with Outputs().commit() as outputs:
+        outputs.write(args.output, lambda file: file.write(text.encode("utf-8")))
+    print(f"wrote the contract ({args.format}) -> {args.output}")
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -85,7 +86,14 @@ def _commands(orders: Program) -> dict[str, argparse.ArgumentParser]:
 
 def test_precompute_and_store_options_exist_only_with_a_feature_store(tmp_path):
     plain, stored = program(tmp_path), program(tmp_path, precompute=STORE)
-    assert list(_commands(plain)) == ["train", "score", "serve", "monitor", "sizing"]
+    assert list(_commands(plain)) == [
+        "train",
+        "score",
+        "serve",
+        "monitor",
+        "sizing",
+        "contract",
+    ]
     assert "precompute" in _commands(stored)
     for name in ("serve", "sizing"):
         assert "--store" not in _commands(plain)[name].format_help()
@@ -117,3 +125,24 @@ def test_an_error_message_over_several_lines_is_printed_as_one(tmp_path, capsys)
     assert one_error_line(capsys) == (
         "orders: error: cannot parse: - try this - or that"
     )
+
+
+def test_contract_prints_the_json_schema_or_writes_the_odcs_document(tmp_path, capsys):
+    orders = program(tmp_path)
+    assert cli.main(orders, ["contract"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert set(schema["properties"]) >= {f.name for f in orders.contract.fields}
+    target = tmp_path / "contracts" / "orders.odcs.json"
+    argv = ["contract", "--format", "odcs", "--output", str(target)]
+    assert cli.main(orders, argv) == 0
+    document = json.loads(target.read_text())
+    assert document["version"] == orders.contract.hash[:12]
+    assert f"-> {target}" in capsys.readouterr().out
+
+
+def test_contract_to_a_path_it_cannot_write_is_one_line(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    argv = ["contract", "--output", str(blocker / "contract.json")]
+    assert cli.main(program(tmp_path), argv) == 1
+    assert one_error_line(capsys).startswith("orders: error: ")

@@ -91,3 +91,25 @@ def test_lint_fails_a_broken_document(contract, tmp_path):
     linted = lint(document, tmp_path)
     assert linted.returncode != 0
     assert "is not one of" in linted.stdout.replace("\n", " ")
+
+
+SPECS = Path(__file__).resolve().parents[2]
+SPEC_FILES = [
+    SPECS / "examples" / "churn.yaml",
+    SPECS / "examples" / "loan-default.yaml",
+    SPECS / "tests" / "specs" / "valid" / "hostile-names.yaml",
+]
+
+
+@pytest.mark.parametrize("spec", SPEC_FILES, ids=[p.stem for p in SPEC_FILES])
+def test_the_contract_of_every_reference_spec_lints(spec, tmp_path):
+    import modelplate
+    from modelplate.context import field_arguments
+
+    checked = modelplate.check(spec)
+    contract = Contract(
+        checked.spec.name,
+        tuple(Field(**field_arguments(f)) for f in checked.spec.inputs.values()),
+    )
+    linted = lint(odcs_document(contract, checked.spec.description), tmp_path)
+    assert linted.returncode == 0, linted.stdout + linted.stderr
