@@ -199,17 +199,21 @@ def _score_distributed(program: Program, args: argparse.Namespace, settings) -> 
             f"pip install '{program.prog}[distributed]'"
         ) from error
     rejects_path = _rejects_path(args.rejects, args.output, ".parquet")
-    distinct({"INPUT": args.input}, {"OUTPUT": args.output, "rejects": rejects_path})
-    counts = score_parquet(
-        str(args.input),
-        str(args.output),
-        str(rejects_path),
-        scorer=program.scorer,
-        load=program.load_artifact,
-        artifact=args.artifact or settings.artifact,
-        as_of=as_of(args.as_of),
-        scheduler=args.scheduler,
-    )
+    outputs = {"OUTPUT": args.output, "rejects": rejects_path}
+    distinct({"INPUT": args.input}, outputs, datasets=True)
+    # Both datasets are written into folders beside their targets and moved into
+    # place together when the cluster is done, as ``score`` does with its files.
+    with Outputs().commit() as outputs:
+        counts = score_parquet(
+            str(args.input),
+            str(outputs.folder(args.output)),
+            str(outputs.folder(rejects_path)),
+            scorer=program.scorer,
+            load=program.load_artifact,
+            artifact=args.artifact or settings.artifact,
+            as_of=as_of(args.as_of),
+            scheduler=args.scheduler,
+        )
     print(f"scored {counts.scored} rows -> {args.output}")
     print(f"rejected {counts.rejected} rows -> {rejects_path}")
     return 0

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
@@ -70,10 +71,14 @@ def _same(one: Path, other: Path) -> bool:
 
 
 def distinct(
-    inputs: Mapping[str, str | Path | None], outputs: Mapping[str, str | Path | None]
+    inputs: Mapping[str, str | Path | None],
+    outputs: Mapping[str, str | Path | None],
+    *,
+    datasets: bool = False,
 ) -> None:
     """Raise DataError naming both when two of the paths (role -> path; None is
-    skipped) are the same file, or when an output exists but is no regular file."""
+    skipped) are the same file, or when an output exists but is no regular file
+    (or, with ``datasets``, no folder of a dataset's parts either)."""
     given = [
         (role, Path(path))
         for role, path in (*inputs.items(), *outputs.items())
@@ -89,6 +94,8 @@ def distinct(
     for role, path in outputs.items():
         if path is not None and Path(path).exists():
             mode = Path(path).stat().st_mode
+            if datasets and stat.S_ISDIR(mode):
+                continue
             if not stat.S_ISREG(mode):
                 raise DataError(
                     f"{role} {path} is {_kind(mode)}; give the path of a file"
@@ -105,6 +112,21 @@ class Outputs:
 
     def __init__(self) -> None:
         self._pending: list[tuple[Path, Path]] = []
+        self._folders: list[tuple[Path, Path]] = []
+
+    def folder(self, path: str | Path) -> Path:
+        """An empty folder beside ``path`` to write a dataset (a folder of parts)
+        into; it replaces ``path`` when the block ends without an error."""
+        target = Path(path).resolve()
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = Path(
+                tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent)
+            )
+        except OSError as error:
+            raise DataError(f"cannot write {path}: {error}") from error
+        self._folders.append((temporary, target))
+        return temporary
 
     def write(self, path: str | Path, writer: Writer) -> None:
         """Write ``path``'s new content with ``writer`` (to a temporary file)."""
@@ -137,10 +159,35 @@ class Outputs:
                     os.replace(temporary, target)
                 except OSError as error:
                     raise DataError(f"cannot write {target}: {error}") from error
+            for temporary, target in self._folders:
+                _replace_folder(temporary, target)
         finally:
             for temporary, _ in self._pending:
                 temporary.unlink(missing_ok=True)
+            for temporary, _ in self._folders:
+                shutil.rmtree(temporary, ignore_errors=True)
             self._pending.clear()
+            self._folders.clear()
+
+
+def _replace_folder(new: Path, target: Path) -> None:
+    """Put the folder ``new`` where ``target`` is; the old content goes once the
+    new is in (a folder cannot be swapped in one step as a file can)."""
+    old = None
+    try:
+        if target.exists() or target.is_symlink():
+            old = Path(
+                tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent)
+            )
+            os.replace(target, old / "previous")
+        os.replace(new, target)
+    except OSError as error:
+        if old is not None and (old / "previous").exists() and not target.exists():
+            os.replace(old / "previous", target)
+        raise DataError(f"cannot write {target}: {error}") from error
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _mode(target: Path) -> int:

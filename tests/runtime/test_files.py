@@ -114,3 +114,43 @@ def test_an_output_whose_folder_cannot_exist_is_a_data_error(tmp_path):
         out.write(tmp_path / "file" / "rejects.csv", lambda file: None)
     assert not (tmp_path / "out.csv").exists()
     assert _leftovers(tmp_path) == []
+
+
+def test_a_dataset_folder_replaces_its_target_only_when_the_block_ends(tmp_path):
+    target = tmp_path / "scored.parquet"
+    target.mkdir()
+    (target / "part.0.parquet").write_text("old")
+    with Outputs().commit() as outputs:
+        folder = outputs.folder(target)
+        assert folder.parent == tmp_path and folder != target
+        (folder / "part.0.parquet").write_text("new")
+        (folder / "part.1.parquet").write_text("new")
+        assert (target / "part.0.parquet").read_text() == "old"
+    assert sorted(p.name for p in target.iterdir()) == [
+        "part.0.parquet",
+        "part.1.parquet",
+    ]
+    assert (target / "part.0.parquet").read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["scored.parquet"]
+
+
+def test_a_failed_dataset_leaves_the_old_one_and_no_folder_behind(tmp_path):
+    target = tmp_path / "scored.parquet"
+    target.mkdir()
+    (target / "part.0.parquet").write_text("old")
+    with pytest.raises(RuntimeError):
+        with Outputs().commit() as outputs:
+            (outputs.folder(target) / "part.0.parquet").write_text("half")
+            raise RuntimeError("the cluster went away")
+    assert (target / "part.0.parquet").read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["scored.parquet"]
+
+
+def test_a_dataset_output_may_be_a_folder_a_file_output_may_not(tmp_path):
+    dataset = tmp_path / "scored.parquet"
+    dataset.mkdir()
+    distinct({"INPUT": tmp_path / "in.parquet"}, {"OUTPUT": dataset}, datasets=True)
+    with pytest.raises(DataError, match="is a directory"):
+        distinct({"INPUT": tmp_path / "in.csv"}, {"OUTPUT": dataset})
+    with pytest.raises(DataError, match="same file"):
+        distinct({"INPUT": dataset}, {"OUTPUT": dataset}, datasets=True)
