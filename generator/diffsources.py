@@ -37,6 +37,8 @@ def deployed_spec_text(repo: Path) -> str | None:
 def trained_from(repo: Path, checked: CheckedSpec) -> Trained:
     """The ranges the model in `repo` (at the spec's artifact folder) was trained on."""
     metadata = repo / checked.spec.model.artifact / "metadata.json"
+    if metadata.exists() and not metadata.is_file():  # a FIFO would block the read
+        raise DiffError(f"{metadata}: not a regular file")
     try:
         document = json.loads(metadata.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -19,6 +19,7 @@ import hashlib
 import os
 import shutil
 import socket
+import stat
 import tempfile
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from .errors import OutputError
 
 ANSWERS_FILE = ".copier-answers.yml"
 _PREFIX = ".modelplate-"
+_LARGEST_ANSWERS = 1 << 20  # ours are a few hundred bytes
 # Inside an "old" scratch folder: the project being replaced, and where it came from.
 _PREVIOUS, _TARGET = "previous", "target"
 
@@ -69,21 +71,37 @@ def remove_abandoned(parent: Path) -> None:
     except OSError:
         return
     for folder in candidates:
-        if not folder.is_dir() or folder.is_symlink() or not _abandoned(folder):
+        if not _ours(folder) or not _abandoned(folder):
             continue
         previous, target = folder / _PREVIOUS, folder / _TARGET
-        if previous.is_dir() and target.is_file():
-            # Killed between moving the old project out and the new one in.
-            original = Path(target.read_text(encoding="utf-8"))
-            if not original.exists():
+        if previous.is_dir() and target.is_file() and not target.is_symlink():
+            # Killed between moving the old project out and the new one in. Only put
+            # back beside the scratch folder: in a shared folder (/tmp) another user
+            # could otherwise name any path of ours as where "their" project goes.
+            original = Path(target.read_text(encoding="utf-8", errors="replace"))
+            if original.parent == parent and not original.exists():
                 previous.rename(original)
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _ours(folder: Path) -> bool:
+    """A real folder (no symlink) that this user made."""
+    try:
+        info = folder.lstat()
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
+
+
 def _rendered_from(folder: Path) -> str | None:
     """The spec name a previous render in `folder` was made from, if it is one."""
+    answers_file = folder / ANSWERS_FILE
     try:
-        answers = yaml.safe_load((folder / ANSWERS_FILE).read_text(encoding="utf-8"))
+        # A regular file of modest size only: a FIFO there would block the read.
+        info = answers_file.lstat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > _LARGEST_ANSWERS:
+            return None
+        answers = yaml.safe_load(answers_file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
     name = answers.get("spec_name") if isinstance(answers, dict) else None

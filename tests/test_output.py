@@ -3,6 +3,7 @@ killed mid-way leaves behind for the next one to clean."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -115,3 +116,26 @@ def test_a_project_caught_between_the_two_renames_is_put_back(tmp_path):
     modelplate.generate(MINIMAL, tmp_path / "other", git=False)
     assert project_files(out) == before
     assert not stranded.exists()
+
+
+def test_a_stranded_project_is_put_back_only_beside_its_scratch_folder(tmp_path):
+    # In a shared folder another user could leave a "stranded project" that names a
+    # path of ours elsewhere: it is removed, never moved there.
+    shared, elsewhere = tmp_path / "shared", tmp_path / "home" / ".ssh"
+    shared.mkdir()
+    elsewhere.parent.mkdir()
+    planted = shared / f".modelplate-{_host()}-{_dead_pid()}-old-x1"
+    (planted / "previous").mkdir(parents=True)
+    (planted / "previous" / "authorized_keys").write_text("attacker")
+    (planted / "target").write_text(str(elsewhere))
+    modelplate.generate(MINIMAL, shared / "house-price", git=False)
+    assert not elsewhere.exists()
+    assert sorted(p.name for p in shared.iterdir()) == ["house-price"]
+
+
+def test_force_does_not_block_on_a_fifo_posing_as_the_answers_file(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    os.mkfifo(out / ".copier-answers.yml")
+    assert main(["new", str(MINIMAL), "--output", str(out), "--force"]) == 1
+    assert "holds files modelplate did not render" in capsys.readouterr().err
