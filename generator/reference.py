@@ -32,7 +32,7 @@ cannot be called `routes` (the owners' routes module). Texts (descriptions, cate
 values, decisions, ...) may hold any character except the template delimiters `{{` and
 `{%`; quotes, backslashes and line breaks are escaped wherever they are written.
 
-A spec file must be a regular file of at most 4 MB (a pipe, a device or a folder is
+A spec file must be a regular file of at most 4 MiB (a pipe, a device or a folder is
 refused at once), and `check` takes time linear in its size.
 
 The bundled examples are `examples/churn.yaml` (every section) and `examples/minimal.yaml`

@@ -185,7 +185,7 @@ def _read_bounded(path: Path) -> bytes:
         os.close(descriptor)
     if len(raw) > MAX_SPEC_BYTES:
         raise refuse(
-            f"the spec is too large (expected at most {MAX_SPEC_BYTES // 2**20} MB)"
+            f"the spec is too large (expected at most {MAX_SPEC_BYTES // 2**20} MiB)"
         )
     return raw
 
