@@ -85,8 +85,9 @@ A `string` field's `pattern` must match the **whole** value: `^C[0-9]{6}$`, `C[0
 and `^C[0-9]{6}` mean the same, and `$` is the end of the value ('C123456' followed by a
 newline does not match, where Python's `re.search` would take it).
 
-The runtime matches patterns with RE2 (through pyarrow), for one record at the HTTP edge
-and for a batch alike. RE2's time is linear in the value whatever the pattern, so a
+The runtime matches patterns with RE2, for one record at the HTTP edge and for a batch
+alike (google-re2, the pattern compiled once, for one record and small batches; pyarrow
+for larger ones). RE2's time is linear in the value whatever the pattern, so a
 pattern such as `^(a+)+$`, which takes Python's `re` minutes on 30 a's and a b, cannot
 stall the service. The generator reads patterns the same way when it makes examples
 and test cases, and the OpenAPI schema states the pattern as `^(?:PATTERN)$`.
@@ -103,9 +104,9 @@ So patterns are written in the part of the syntax that RE2 runs and every reader
 - `^` only at the start and `$` only at the end (of the pattern or of a top-level
   alternative); at most 1000 characters.
 
-The service compiles the pattern for every record it checks (pyarrow keeps no compiled
-pattern): `^C[0-9]{6}$` costs 0.06 ms, and the size of what RE2 compiles is bounded so
-that no pattern costs more than a few milliseconds. Counted repeats are compiled as
+A batch matched by pyarrow compiles the pattern once per batch (pyarrow keeps no
+compiled pattern), so the size of what RE2 compiles is bounded so that no pattern costs
+more than a few milliseconds. Counted repeats are compiled as
 copies of their body, so `check` also refuses a pattern that expands to more than
 50,000 steps (an ASCII character or class is 1-2 steps, `.` 32, a class that can match
 non-ASCII text 48 and more), whose repeats have more than 1000 optional copies in all

@@ -37,6 +37,8 @@ def _record_breaks(field: Field, values: list[str]) -> list[bool]:
 def test_a_pattern_matches_the_whole_value_on_both_paths(field, value, matches):
     assert _record_breaks(field, [value]) == [not matches]
     assert _batch_breaks(field, [value]) == [not matches]
+    # A large batch goes through Arrow's engine, a small one through google-re2's.
+    assert _batch_breaks(field, [value] * 100) == [not matches] * 100
 
 
 def test_a_pattern_that_backtracks_catastrophically_runs_in_linear_time():
@@ -45,3 +47,4 @@ def test_a_pattern_that_backtracks_catastrophically_runs_in_linear_time():
     value = "a" * 40 + "b"
     assert _record_breaks(field, [value, "aaaa"]) == [True, False]
     assert _batch_breaks(field, [value, "aaaa"]) == [True, False]
+    assert _batch_breaks(field, [value, "aaaa"] * 50) == [True, False] * 50

@@ -15,7 +15,14 @@ MODULES = sorted(
 )
 # Third-party packages a generated service installs; anything else must be relative.
 ALLOWED = {"numpy", "pandas", "pyarrow", "fastapi", "msgspec", "onnxruntime", "fsspec"}
-ALLOWED |= {"prometheus_client", "pydantic", "pydantic_settings", "uvicorn", "psutil"}
+ALLOWED |= {
+    "prometheus_client",
+    "pydantic",
+    "pydantic_settings",
+    "uvicorn",
+    "psutil",
+    "re2",
+}
 ALLOWED |= {"dask", "distributed", "sklearn", "skl2onnx", "onnx", "scipy", "starlette"}
 
 
