@@ -39,7 +39,7 @@ def _git(*args: str) -> bytes:
     ).stdout
 
 
-def _earlier_modelplate(scratch: Path) -> Path:
+def earlier_modelplate(scratch: Path) -> Path:
     """A folder to put on PYTHONPATH so that `import modelplate` is the one at REV."""
     tree = scratch / "tree"
     archive = _git("archive", REV, "generator", "template")
@@ -104,7 +104,7 @@ def run(report) -> None:
     servers: list[subprocess.Popen] = []
     try:
         before = _prepare(
-            scratch / "before", str(_earlier_modelplate(scratch)), scratch, "before"
+            scratch / "before", str(earlier_modelplate(scratch)), scratch, "before"
         )
         after = _prepare(scratch / "after", None, scratch, "after")
         example = json.loads((after["project"] / "tests" / "cases.json").read_text())

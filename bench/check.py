@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .baseline import _earlier_modelplate
+from .baseline import earlier_modelplate
 from .processes import Command, alternate
 
 REV = os.environ.get("BENCH_CHECK_REV", "8841d7d")
@@ -55,7 +55,7 @@ def _command(spec: Path, pythonpath: str | None) -> Command:
 def run(report) -> None:
     with tempfile.TemporaryDirectory(prefix="modelplate-bench-check-") as scratch:
         folder = Path(scratch)
-        earlier = str(_earlier_modelplate(folder))
+        earlier = str(earlier_modelplate(folder))
         specs = {
             "check, 50,000 category values": (
                 _categories(folder / "c.yaml", 50_000),

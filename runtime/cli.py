@@ -27,6 +27,17 @@ __all__ = ["COMMANDS", "Program", "build_parser", "main"]
 Subparsers = argparse._SubParsersAction
 
 
+def _add_store_option(parser: argparse.ArgumentParser, program: Program) -> None:
+    """``--store``, for a service with a feature store (``serve``, ``sizing``)."""
+    if program.precompute is not None:
+        parser.add_argument(
+            "--store",
+            type=Path,
+            metavar="PATH",
+            help="feature store (default: settings)",
+        )
+
+
 def _add_train(subparsers: Subparsers, program: Program) -> None:
     parser = subparsers.add_parser(
         "train", help="train the model and write the artifact"
@@ -91,13 +102,7 @@ def _add_serve(subparsers: Subparsers, program: Program) -> None:
     parser.add_argument(
         "--artifact", metavar="DIR", help="artifact folder or fsspec URI to serve"
     )
-    if program.precompute is not None:
-        parser.add_argument(
-            "--store",
-            type=Path,
-            metavar="PATH",
-            help="feature store (default: settings)",
-        )
+    _add_store_option(parser, program)
     parser.set_defaults(handler=commands.serve)
 
 
@@ -168,13 +173,7 @@ def _add_sizing(subparsers: Subparsers, program: Program) -> None:
         "--data", type=Path, metavar="PATH", help="records to time (default: sample)"
     )
     parser.add_argument("--artifact", metavar="DIR", help="artifact to load")
-    if program.precompute is not None:
-        parser.add_argument(
-            "--store",
-            type=Path,
-            metavar="PATH",
-            help="feature store (default: settings)",
-        )
+    _add_store_option(parser, program)
     parser.set_defaults(handler=commands.sizing)
 
 

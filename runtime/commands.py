@@ -199,8 +199,8 @@ def _score_distributed(program: Program, args: argparse.Namespace, settings) -> 
             f"pip install '{program.prog}[distributed]'"
         ) from error
     rejects_path = _rejects_path(args.rejects, args.output, ".parquet")
-    outputs = {"OUTPUT": args.output, "rejects": rejects_path}
-    distinct({"INPUT": args.input}, outputs, datasets=True)
+    targets = {"OUTPUT": args.output, "rejects": rejects_path}
+    distinct({"INPUT": args.input}, targets, datasets=True)
     # Both datasets are written into folders beside their targets and moved into
     # place together when the cluster is done, as ``score`` does with its files.
     with Outputs().commit() as outputs:

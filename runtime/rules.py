@@ -322,14 +322,15 @@ def _matches_pattern(strings, pattern: str) -> np.ndarray:
     would stall the event loop). Text that is not UTF-8 (a lone surrogate) matches
     nothing. ``$`` ends the value: 'C123456\\n' does not match ``^C[0-9]{6}$``.
     """
-    if len(strings) <= _FEW:
-        return np.array([_matches_one(text, pattern) for text in strings], dtype=bool)
-    try:
-        arrow = pa.array(strings, type=pa.string())
-    except (pa.ArrowException, UnicodeError):
-        return np.array([_matches_one(text, pattern) for text in strings], dtype=bool)
-    whole = f"^(?:{pattern})$"
-    return pc.match_substring_regex(arrow, whole).to_numpy(zero_copy_only=False)
+    if len(strings) > _FEW:
+        try:
+            arrow = pa.array(strings, type=pa.string())
+        except (pa.ArrowException, UnicodeError):  # not UTF-8: value by value
+            pass
+        else:
+            whole = f"^(?:{pattern})$"
+            return pc.match_substring_regex(arrow, whole).to_numpy(zero_copy_only=False)
+    return np.array([_matches_one(text, pattern) for text in strings], dtype=bool)
 
 
 def _matches_one(text: str, pattern: str) -> bool:

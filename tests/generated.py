@@ -1,4 +1,4 @@
-"""Running a generated project's own commands from the tool's tests."""
+"""A generated project in the tool's tests: its files, and running its own commands."""
 
 from __future__ import annotations
 
@@ -18,3 +18,12 @@ def run_generated(python: Path, project: Path, *args: str, timeout: int = 900):
         text=True,
         timeout=timeout,
     )
+
+
+def project_files(root: Path) -> dict[str, bytes]:
+    """Every file of a generated project (its git folder aside) -> its bytes."""
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".git" not in p.relative_to(root).parts
+    }

@@ -6,11 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from paths import CHURN
 
 from modelplate.cli import main
-
-ROOT = Path(__file__).resolve().parent.parent
-CHURN = ROOT / "examples" / "churn.yaml"
 
 
 def spec_with(tmp_path: Path, name: str, *edits: tuple[str, str]) -> Path:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from generated import run_generated
+from generated import project_files, run_generated
 
 import modelplate
 from modelplate.cli import main
@@ -22,14 +22,6 @@ CHURN = ROOT / "examples" / "churn.yaml"
 MINIMAL = ROOT / "examples" / "minimal.yaml"
 # Its min_metric is one the synthetic sample never reaches.
 LOAN_DEFAULT = ROOT / "examples" / "loan-default.yaml"
-
-
-def project_files(root: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(root)): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and ".git" not in p.relative_to(root).parts
-    }
 
 
 @pytest.fixture(scope="module")

@@ -8,23 +8,13 @@ import shutil
 import subprocess
 import sys
 import time
-from pathlib import Path
+
+from generated import project_files
+from paths import CHURN, MINIMAL
 
 import modelplate
 from modelplate.cli import main
 from modelplate.output import _host
-
-ROOT = Path(__file__).resolve().parent.parent
-CHURN = ROOT / "examples" / "churn.yaml"
-MINIMAL = ROOT / "examples" / "minimal.yaml"
-
-
-def project_files(root: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(root)): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and ".git" not in p.relative_to(root).parts
-    }
 
 
 def test_force_never_deletes_a_folder_modelplate_did_not_render(tmp_path, capsys):

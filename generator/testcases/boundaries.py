@@ -21,7 +21,7 @@ from typing import Any
 
 from ..expressions import evaluate, parse
 from ..spec import FeatureSpec, FieldSpec
-from .cases import AS_OF
+from .cases import AS_OF, inside, numeric
 from .conditions import atoms, deciding, value_for
 from .records import Records
 
@@ -68,8 +68,8 @@ class BoundaryPoints(Records):
             if atom.node not in required or field is None or not field.is_numeric:
                 continue
             value = value_for(atom, required[atom.node], field.type == "integer")
-            value = int(value) if field.type == "integer" else float(value)
-            if self._accepts(field, value):
+            value = numeric(field, value)
+            if inside(field, value):
                 values[atom.name] = value
         return values
 
@@ -108,7 +108,7 @@ class BoundaryPoints(Records):
         found = [
             (value, decode(u))
             for u in _around(guess, whole)
-            if (value := g(u)) is not None and self._accepts(field, decode(u))
+            if (value := g(u)) is not None and inside(field, decode(u))
         ]
         # Exactly at the edge, and the nearest value on each side of it.
         yield from (("at", v) for value, v in found if value == target)
@@ -118,15 +118,6 @@ class BoundaryPoints(Records):
             yield "below", max(below, key=lambda item: item[0])[1]
         if above:
             yield "above", min(above, key=lambda item: item[0])[1]
-
-    def _accepts(self, field: FieldSpec, value: Any) -> bool:
-        if field.min is not None and _order(value) < _order(field.min):
-            return False
-        return field.max is None or _order(value) <= _order(field.max)
-
-
-def _order(value: Any) -> Any:
-    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _domain(field: FieldSpec) -> tuple[Callable, Callable, bool]:

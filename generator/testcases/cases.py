@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from ..spec import FieldSpec
@@ -40,6 +41,16 @@ def numeric(f: FieldSpec, value: float) -> int | float:
     return int(value) if f.type == "integer" else float(value)
 
 
-def inside(f: FieldSpec, value: float) -> bool:
-    low, high = (f.min, f.max) if f.is_numeric else (None, None)
+def inside(f: FieldSpec, value: float | str) -> bool:
+    """Whether `value` lies within `f`'s min and max (numbers, or dates as ISO text);
+    a field of another type has no bounds."""
+    if f.type in ("date", "datetime"):
+        value, low, high = (
+            None if v is None else dt.datetime.fromisoformat(v)
+            for v in (value, f.min, f.max)
+        )
+    elif f.is_numeric:
+        low, high = f.min, f.max
+    else:
+        return True
     return (low is None or value >= low) and (high is None or value <= high)

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from distributed import Client, LocalCluster
+from order_rows import order_rows
 from sklearn.linear_model import LogisticRegression
 
 from modelplate.runtime.contract import REASONS
@@ -41,20 +42,8 @@ def _load(location: str) -> Artifact:
 
 
 def _frame(count: int) -> pd.DataFrame:
-    rows = [
-        {
-            "order_id": f"O{n:04d}",
-            "items": 1 + n * 7 % 90,
-            "amount": 5.0 + n * 13 % 400,
-            "channel": ("web", "shop")[n % 2],
-            "coupon": bool(n % 3),
-            "placed": "2024-05-01",
-            "Ship To": "Lyon",
-            "large": 1 + n * 7 % 90 > 40,
-        }
-        for n in range(count)
-    ]
-    frame = pd.DataFrame(rows)
+    frame = pd.DataFrame(order_rows(count))
+    frame["large"] = frame["items"] > 40  # the label
     frame.loc[[3, 17], "items"] = 0  # below the contract's minimum: rejected
     return frame
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pytest
+from order_rows import order_rows
 from sklearn.linear_model import LinearRegression, LogisticRegression
 
 from modelplate.runtime.contract import REASONS, validate_frame
@@ -48,18 +49,7 @@ def _predict_classes(model, matrix):
 
 
 def _records(count: int) -> list[dict]:
-    return [
-        {
-            "order_id": f"O{n:04d}",
-            "items": 1 + n * 7 % 90,
-            "amount": 5.0 + n * 13 % 400,
-            "channel": ("web", "shop")[n % 2],
-            "coupon": bool(n % 3),
-            "placed": "2024-05-01",
-            "Ship To": None,
-        }
-        for n in range(count)
-    ]
+    return order_rows(count, **{"Ship To": None})
 
 
 def _fit(model, target):

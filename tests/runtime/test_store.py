@@ -8,6 +8,7 @@ from contextlib import closing
 import numpy as np
 import pandas as pd
 import pytest
+from order_rows import order_rows
 
 from modelplate.runtime.contract import validate_frame
 from modelplate.runtime.definition import Contract, Features, Precompute
@@ -48,18 +49,7 @@ SETTINGS = {"features": FEATURES, "precompute": PRECOMPUTE}
 
 
 def _frame(count: int) -> pd.DataFrame:
-    rows = [
-        {
-            "order_id": f"O{n:04d}",
-            "items": 1 + n * 7 % 90,
-            "amount": 5.0 + n * 13 % 400,
-            "channel": ("web", "shop")[n % 2],
-            "coupon": None,
-            "placed": "2024-05-01",
-            "Ship To": None,
-        }
-        for n in range(count)
-    ]
+    rows = order_rows(count, coupon=None, **{"Ship To": None})
     return pd.DataFrame(rows, dtype=object)
 
 
