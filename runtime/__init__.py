@@ -21,13 +21,14 @@ __version__ = "1.0.0"
 # of the runtime to them.
 LAYERS = (
     "cli",
-    "commands",
+    "commands : review",
     "http",
     "sizing : report : distributed : serving",
-    "monitoring : performance : recent",
+    "monitoring : performance : recent : recording : comparison : outcomes",
     "pipeline : training",
     "record : io : model : store : openapi : requests : bodies : middleware",
-    "contract : features : decisions : drift : telemetry : artifact : freshness : odcs",
+    "contract : features : decisions : drift : telemetry : artifact : freshness : odcs"
+    " : predictionlog : shadow",
     "csvfile : rules : serialization : statistics : functions",
     "files",
     "definition : errors",

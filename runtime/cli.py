@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import commands
+from . import commands, review
 from .commands import Program
 from .errors import ServiceError
 
@@ -75,6 +75,11 @@ def _add_score(subparsers: Subparsers, program: Program) -> None:
         "--as-of",
         metavar="ISO",
         help="time the features are computed at (default: now, UTC)",
+    )
+    parser.add_argument(
+        "--no-log",
+        action="store_true",
+        help="do not append the predictions to the prediction log (settings)",
     )
     cluster = parser.add_mutually_exclusive_group()
     cluster.add_argument(
@@ -145,8 +150,12 @@ def _add_monitor(subparsers: Subparsers, program: Program) -> None:
         "--labels", type=Path, metavar="PATH", help="outcomes: id, target and a time"
     )
     parser.add_argument(
-        "--predictions", type=Path, metavar="PATH", help="served predictions (`score`)"
+        "--predictions",
+        type=Path,
+        metavar="PATH",
+        help="predictions to judge (a `score` output; default: the prediction log)",
     )
+    _add_log_option(parser)
     parser.add_argument(
         "--time-column",
         default="timestamp",
@@ -177,6 +186,34 @@ def _add_sizing(subparsers: Subparsers, program: Program) -> None:
     parser.set_defaults(handler=commands.sizing)
 
 
+def _add_log_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--log", metavar="DIR", help="prediction log folder (default: settings)"
+    )
+
+
+def _add_compare(subparsers: Subparsers, program: Program) -> None:
+    parser = subparsers.add_parser(
+        "compare",
+        help="the shadow challenger against the champion on logged traffic",
+    )
+    _add_log_option(parser)
+    parser.add_argument(
+        "--labels",
+        type=Path,
+        metavar="PATH",
+        help="outcomes (request_id, or the id field and a time) for the metric",
+    )
+    parser.add_argument(
+        "--time-column",
+        default="timestamp",
+        metavar="NAME",
+        help="time of each outcome in --labels (default: timestamp)",
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.set_defaults(handler=review.compare)
+
+
 def _add_contract(subparsers: Subparsers, program: Program) -> None:
     parser = subparsers.add_parser(
         "contract", help="print or write the input contract for the producers"
@@ -202,6 +239,7 @@ COMMANDS: tuple[Callable[[Subparsers, Program], None], ...] = (
     _add_precompute,
     _add_monitor,
     _add_sizing,
+    _add_compare,
     _add_contract,
 )
 

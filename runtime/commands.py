@@ -22,13 +22,16 @@ from typing import Any
 
 import pandas as pd
 
-from .contract import REASONS, json_schema, summarize
+from .contract import REASONS, json_schema, summarize, validate_frame
 from .definition import Contract, Features, Model, Monitoring, Precompute, Resources
 from .errors import DataError, ServiceError
 from .files import Outputs, distinct
 from .io import Batch, check_type, read_batch, read_frame, writer
 from .odcs import odcs_document
 from .pipeline import Scorer
+from .predictionlog import Entry, new_request_id
+from .record import results_of
+from .recording import log_for, utc_now, version_of
 
 __all__ = [
     "Program",
@@ -71,6 +74,7 @@ class Program:
     server: Callable[[], Callable[[Any], None]]
     precompute: Precompute | None = None
     extra: tuple[Callable[[argparse._SubParsersAction], None], ...] = ()
+    namespace: str = "service"  # prefixes its metrics, as the service's do
 
 
 def now() -> pd.Timestamp:
@@ -162,14 +166,34 @@ def score(program: Program, args: argparse.Namespace, settings) -> int:
     check_type(args.output, rejects_path)
     at = as_of(args.as_of)
     artifact = program.load_artifact(args.artifact or settings.artifact)
+    log = None if args.no_log else log_for(settings, program.scorer)
+    if log is not None:
+        log.check()  # before the work: an unwritable log is found at once
     batch = _unlabelled(program, args.input, artifact)
-    scored, rejects = program.score_frame(batch.frame, artifact, at)
+    valid, rejects = validate_frame(batch.frame, program.contract)
+    scoring = program.scorer.score_steps(valid, artifact, at)
+    scored = scoring.scored
     with Outputs().commit() as outputs:
         outputs.write(args.output, writer(scored, args.output))
         outputs.write(rejects_path, writer(batch.rejected(rejects), rejects_path))
     _report_rejects(rejects, len(batch.frame))
     print(f"scored {len(scored)} rows -> {args.output}")
     print(f"rejected {len(rejects)} rows -> {rejects_path}")
+    if log is not None and len(scored):
+        run = f"score-{new_request_id()}"
+        results = results_of(scored, program.scorer.task)
+        entry = Entry(
+            run,
+            utc_now(),
+            at,
+            "batch",
+            version_of(artifact),
+            program.contract.hash,
+            valid,
+            scoring.features,
+            results,
+        )
+        print(f"logged as {run} -> {log.write([entry])}")
     return 0
 
 
@@ -281,6 +305,7 @@ def monitor(program: Program, args: argparse.Namespace, settings) -> int:
 
     from .monitoring import drift_report
     from .report import format_drift, format_performance, render_html, to_json
+    from .review import PROM_FILE, realized_metrics
 
     if args.current is None and args.labels is None:
         raise ServiceError("monitor needs --current PATH, --labels PATH or both")
@@ -298,7 +323,7 @@ def monitor(program: Program, args: argparse.Namespace, settings) -> int:
         drift = drift_report(program.scorer, frame, artifact, at, settings_of_drift)
         print(format_drift(drift))
     if args.labels is not None:
-        performance = _performance(program, args)
+        performance = _performance(program, args, settings)
         print(format_performance(performance))
     statuses = [r.status for r in (drift, performance) if r is not None]
     status = next((s for s in ("alert", "warn") if s in statuses), "ok")
@@ -308,13 +333,18 @@ def monitor(program: Program, args: argparse.Namespace, settings) -> int:
     with Outputs().commit() as outputs:
         outputs.write(output / "monitoring.json", lambda f: f.write(report.encode()))
         outputs.write(output / "monitoring.html", lambda f: f.write(page.encode()))
+        if performance is not None:
+            gauge = realized_metrics(program.namespace, performance)
+            outputs.write(output / PROM_FILE, lambda f: f.write(gauge.encode()))
     print(f"{status}: report written to {output / 'monitoring.html'} (and .json)")
     return 2 if status == "alert" else 0
 
 
-def _performance(program: Program, args: argparse.Namespace):
-    if args.predictions is None:
-        raise ServiceError("--labels needs --predictions PATH (the output of `score`)")
+def _performance(program: Program, args: argparse.Namespace, settings):
+    if args.predictions is None:  # the service's own log
+        from .review import logged_performance
+
+        return logged_performance(program, args, settings)
     try:
         from .performance import measure_performance
         from .training import split_target

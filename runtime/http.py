@@ -35,6 +35,7 @@ from .contract import json_schema
 from .middleware import ContractVersion, Observe
 from .odcs import odcs_document
 from .openapi import NOT_READY
+from .recording import REQUEST_ID_HEADER, request_id_of
 from .requests import Rejected, decode, records_of
 from .rules import clipped
 from .serving import ENDPOINTS, Observer, Serving, State, now
@@ -53,6 +54,13 @@ Routes = Callable[[FastAPI], None]
 
 def _json(content: object, status: int = 200) -> Response:
     return Response(msgspec.json.encode(content), status, media_type="application/json")
+
+
+def _answer(content: object, request_id: str) -> Response:
+    """A prediction, with the id it is logged under."""
+    response = _json(content)
+    response.headers[REQUEST_ID_HEADER] = request_id
+    return response
 
 
 @dataclass(frozen=True)
@@ -154,10 +162,11 @@ class Http:
             responses=openapi.predict_responses(),
         )
         async def predict(request: Request) -> Response:
+            request_id = request_id_of(request.headers.get(REQUEST_ID_HEADER))
             record, _ = decode(await body(request, limits.record))
             record, values = requests.checked(record)
             state.telemetry.observe_unknown_fields(requests.undeclared(record))
-            return _json(serving.predict_one(state, values))
+            return _answer(serving.predict_one(state, values, request_id), request_id)
 
         @app.post(
             "/predict/batch",
@@ -166,14 +175,16 @@ class Http:
             responses=openapi.batch_responses(),
         )
         async def predict_batch(request: Request) -> Response:
+            request_id = request_id_of(request.headers.get(REQUEST_ID_HEADER))
             decoded, strict = decode(await body(request, limits.batch))
             records = records_of(decoded, records_limit)
             if not records:
-                return _json({"results": []})
+                return _answer({"results": []}, request_id)
             valid = requests.check_batch(records, strict)
             undeclared = sum(map(requests.undeclared, records))
             state.telemetry.observe_unknown_fields(undeclared)
-            return _json({"results": serving.predict(state, valid)})
+            results = serving.predict(state, valid, request_id)
+            return _answer({"results": results}, request_id)
 
         @app.get("/health", summary="Liveness: 200 while the process runs")
         async def health() -> dict:

@@ -246,12 +246,14 @@ def measure_performance(
     split: Split,
     task: str,
     settings: Performance,
+    join: Callable[..., tuple[pd.DataFrame, int, int]] | None = None,
 ) -> PerformanceReport:
     """Check the outcomes against the target's contract, join them, and measure.
 
     ``split`` turns checked rows into (inputs, labels as the model learns them);
     outcomes whose label breaks the contract are left out (and counted as
-    unmatched labels).
+    unmatched labels). ``join`` matches outcomes with predictions (default:
+    ``join_outcomes``, by the id field; ``outcomes.join_logged`` for the log).
     """
     if target.name not in outcomes.columns:
         raise MonitoringError(f"the labels have no target column {target.name!r}")
@@ -270,7 +272,7 @@ def measure_performance(
                 f"the predictions' {output!r} column is missing or not numeric "
                 f"({error})"
             ) from error
-    joined, unmatched_predictions, unmatched_labels = join_outcomes(
+    joined, unmatched_predictions, unmatched_labels = (join or join_outcomes)(
         predictions, outcomes, labels, time, contract.id_field, output
     )
     report = performance_over_time(joined, task, settings)

@@ -147,6 +147,14 @@ def result_of(scored: Record) -> dict[str, object]:
     return api_result({name: values[0] for name, values in scored.items()})
 
 
+def results_of(scored: pd.DataFrame, task: str) -> list[dict]:
+    """Scored rows as JSON-ready dicts, in order, as the API returns them."""
+    rows = scored.to_dict(orient="records")
+    if task == "multiclass_classification":
+        return [api_result(row) for row in rows]
+    return rows
+
+
 def api_result(row: Mapping[str, object]) -> dict[str, object]:
     """A scored row as the API returns it; a classifier's probability columns
     (``probability[<class>]``) become one ``probabilities`` object by class."""

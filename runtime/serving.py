@@ -13,10 +13,12 @@ entity (404 for one it does not hold, 409 when older than max_age).
 from __future__ import annotations
 
 import os
+import sys
+import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 import numpy as np
@@ -41,10 +43,13 @@ from .errors import (
 )
 from .openapi import OpenApi
 from .pipeline import Scorer, Scoring
+from .predictionlog import new_request_id
 from .recent import Part, Recent
-from .record import api_result, columns_from, result_of
+from .record import columns_from, result_of, results_of
+from .recording import Recorder, log_for, version_of
 from .requests import Rejected, Requests, body_violation
 from .rules import clipped
+from .shadow import Shadow
 from .store import FeatureStore, entity_key, entity_keys
 from .telemetry import Telemetry
 
@@ -115,6 +120,8 @@ class State:
     # and when (the app's monotonic seconds; -inf: probe again at once).
     unready: str | None = None
     probed_at: float = float("-inf")
+    # The prediction log and the challenger's shadow (``runtime.recording``).
+    recorder: Recorder | None = None
 
 
 @dataclass(frozen=True)
@@ -171,22 +178,24 @@ class Serving:
     ) -> Scoring:
         """Score contract-checked rows, with their precomputed features from
         ``store`` when the service has one."""
-        looked_up = None
-        if store is not None:
-            entities = valid[self.precompute.entity]
-            try:
-                looked_up = store.lookup(entities, as_of)
-            except FeatureStoreError as error:
-                keys = entity_keys(entities)
-                raise refused(error, keys, self.precompute, valid.index) from None
+        looked_up = self._lookup(valid, as_of, store)
         return self.scorer.score_steps(valid, artifact, as_of, looked_up)
+
+    def _lookup(
+        self, valid: pd.DataFrame, as_of: pd.Timestamp, store: FeatureStore | None
+    ) -> pd.DataFrame | None:
+        if store is None:
+            return None
+        entities = valid[self.precompute.entity]
+        try:
+            return store.lookup(entities, as_of)
+        except FeatureStoreError as error:
+            keys = entity_keys(entities)
+            raise refused(error, keys, self.precompute, valid.index) from None
 
     def to_results(self, scored: pd.DataFrame) -> list[dict]:
         """Scored rows as JSON-ready dicts, in order."""
-        rows = scored.to_dict(orient="records")
-        if self.scorer.task == "multiclass_classification":
-            return [api_result(row) for row in rows]
-        return rows
+        return results_of(scored, self.scorer.task)
 
     def new_telemetry(self) -> Telemetry:
         """The metrics of one app of this service, in a registry of their own."""
@@ -228,6 +237,45 @@ class Serving:
         state.artifact = artifact
         # A service that cannot score its example stops at start, with one line.
         self._probe(state)
+        state.recorder = self._recorder(state)
+
+    def _recorder(self, state: State) -> Recorder:
+        """The log (``settings.prediction_log``; empty: none) and, when
+        ``settings.challenger`` names a model that loads and scores the example,
+        its shadow. A challenger that does not load is reported on stderr and left
+        out: it must never stop the champion."""
+        settings = state.settings
+        recorder = Recorder(self.contract.hash, version_of(state.artifact))
+        log = log_for(settings, self.scorer, state.telemetry.log_dropped.inc)
+        recorder.log = log.open() if log is not None else None
+        location = getattr(settings, "challenger", "")
+        if not location:
+            return recorder
+        try:
+            challenger = self.load_artifact(location)
+            probe = replace(state, artifact=challenger)
+            self._probe(probe)
+        except ServiceError as error:
+            print(
+                f"challenger not loaded, serving without it: {error}", file=sys.stderr
+            )
+            return recorder
+        count = state.telemetry.shadow.labels
+        timeout = self.resources.latency_p99_ms / 1000
+        recorder.shadow = Shadow(timeout, lambda outcome: count(outcome).inc())
+        recorder.challenger = version_of(challenger)
+        recorder.challenge = partial(self._challenge, challenger)
+        return recorder
+
+    def _challenge(
+        self, challenger: Any, inputs: Any, as_of: pd.Timestamp, looked_up: Any
+    ) -> tuple[Any, list[dict]]:
+        """The challenger's features and answers for a request the champion took."""
+        if isinstance(inputs, pd.DataFrame):
+            scoring = self.scorer.score_steps(inputs, challenger, as_of, looked_up)
+            return scoring.features, self.to_results(scoring.scored)
+        scoring = self.scorer.score_record(inputs, challenger, as_of, looked_up)
+        return scoring.features, [result_of(scoring.scored)]
 
     def verify(self, settings: Any, artifact: Any, store: FeatureStore | None) -> None:
         """What an app's start checks, for ``artifact`` and ``store`` already
@@ -274,6 +322,9 @@ class Serving:
             ) from None
 
     def unload(self, state: State) -> None:
+        if state.recorder is not None:
+            state.recorder.close()
+            state.recorder = None
         state.artifact = None
         if state.store is not None and state.store is not state.prestore:
             state.store.close()
@@ -288,14 +339,27 @@ class Serving:
         decisions = np.asarray(scored[self.decision]) if self.decision else None
         state.telemetry.observe_outputs(outputs, decisions)
 
-    def predict(self, state: State, valid: pd.DataFrame) -> list[dict]:
-        scoring = self.score_records(valid, state.artifact, state.clock(), state.store)
+    def predict(
+        self, state: State, valid: pd.DataFrame, request_id: str | None = None
+    ) -> list[dict]:
+        started, as_of = time.perf_counter(), state.clock()
+        looked_up = self._lookup(valid, as_of, state.store)
+        scoring = self.scorer.score_steps(valid, state.artifact, as_of, looked_up)
         self._observe(state, valid, scoring)
         for observe in state.observers:
             observe(valid, scoring.scored)
-        return self.to_results(scoring.scored)
+        results = self.to_results(scoring.scored)
+        if state.recorder is not None:
+            latency = (time.perf_counter() - started) * 1000
+            request_id = request_id or new_request_id()
+            state.recorder.record(
+                request_id, as_of, valid, scoring.features, results, latency, looked_up
+            )
+        return results
 
-    def predict_one(self, state: State, values: Mapping) -> dict:
+    def predict_one(
+        self, state: State, values: Mapping, request_id: str | None = None
+    ) -> dict:
         """One checked record's parsed ``values`` through the one-record path
         (``runtime.record``), when it can take it; observers see frames, so with
         observers it takes the frame path."""
@@ -303,8 +367,9 @@ class Serving:
         if not state.observers:
             columns = columns_from(values, self.features, self.request_fields)
         if columns is None:
-            return self.predict(state, self.requests.parsed_row(values))[0]
-        as_of, looked_up = state.clock(), None
+            row = self.requests.parsed_row(values)
+            return self.predict(state, row, request_id)[0]
+        started, as_of, looked_up = time.perf_counter(), state.clock(), None
         if state.store is not None:
             entity = columns[self.precompute.entity][0]
             try:
@@ -314,4 +379,16 @@ class Serving:
                 raise refused(error, keys, self.precompute) from None
         scoring = self.scorer.score_record(columns, state.artifact, as_of, looked_up)
         self._observe(state, columns, scoring)
-        return result_of(scoring.scored)
+        result = result_of(scoring.scored)
+        if state.recorder is not None:
+            latency = (time.perf_counter() - started) * 1000
+            state.recorder.record(
+                request_id or new_request_id(),
+                as_of,
+                columns,
+                scoring.features,
+                [result],
+                latency,
+                looked_up,
+            )
+        return result

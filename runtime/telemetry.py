@@ -133,6 +133,20 @@ class Telemetry:
             namespace=namespace,
             registry=self.registry,
         )
+        self.log_dropped = Counter(
+            "prediction_log_dropped",
+            "Predictions not logged: the log's queue was full or a write failed.",
+            namespace=namespace,
+            registry=self.registry,
+        )
+        self.shadow = Counter(
+            "challenger",
+            "Requests the challenger scored in the shadow of the champion, by outcome "
+            "(scored, timeout, error, dropped).",
+            ["outcome"],
+            namespace=namespace,
+            registry=self.registry,
+        )
 
     def track_predictions(self, buckets: Sequence[float] | None = None) -> None:
         """Start counting predictions (once the model is loaded)."""

@@ -1,0 +1,304 @@
+# modelplate runtime, vendored: `modelplate update` replaces it and reports edits.
+"""The prediction log: what every prediction was made from, by which model, and what it
+said, kept so that outcomes arriving weeks later can be joined with it.
+
+A log is a folder of Parquet segments. Each segment is written whole to a hidden
+temporary file beside its final name, flushed to disk and renamed, so a reader never
+sees half a segment and a crash loses only what was still queued (at most about
+``FLUSH_SECONDS`` of traffic). Old segments are deleted once the folder is over its
+size budget: the log rotates rather than filling the disk.
+
+The service never writes on the request path. ``append`` puts the request's objects,
+as they already are, on a bounded queue (no copying, no serializing); a writer thread
+turns them into rows and segments. When the queue is full the entry is dropped and
+counted, never waited for: a slow disk must not slow the answers.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import queue
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .errors import ServiceError
+
+__all__ = [
+    "COLUMNS",
+    "FLUSH_SECONDS",
+    "Entry",
+    "PredictionLog",
+    "entries_to_table",
+    "read_log",
+]
+
+FLUSH_SECONDS = 1.0
+# One entry is one request (one record or a batch): enough for bursts of traffic
+# while the writer is busy with a segment, small enough to bound the memory held.
+MAX_PENDING = 20_000
+SEGMENT_SUFFIX = ".parquet"
+
+# Every row of every segment, whatever the service: its own fields travel as JSON
+# text, so one schema fits every contract and a contract change needs no migration.
+COLUMNS = pa.schema(
+    [
+        ("request_id", pa.string()),
+        ("index", pa.int32()),  # the record's position in its request
+        ("logged_at", pa.timestamp("us")),  # UTC
+        ("as_of", pa.timestamp("us")),
+        ("role", pa.string()),  # champion | challenger | batch
+        ("model_version", pa.string()),
+        ("contract_hash", pa.string()),
+        ("status", pa.string()),  # ok | timeout | error
+        ("latency_ms", pa.float64()),
+        ("entity", pa.string()),  # the contract's id field, as text
+        ("output", pa.float64()),  # a score or a value; null for multiclass labels
+        ("decision", pa.string()),
+        ("inputs", pa.string()),  # JSON
+        ("features", pa.string()),  # JSON: the model's columns
+        ("result", pa.string()),  # JSON: what the caller was given
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One request's predictions as scoring left them. ``inputs`` and ``features``
+    are frames (a batch) or mappings of length-1 arrays (one record); ``results``
+    are the answers, one dict per record."""
+
+    request_id: str
+    logged_at: pd.Timestamp
+    as_of: pd.Timestamp
+    role: str
+    model_version: str
+    contract_hash: str
+    inputs: object
+    features: object
+    results: list[dict]
+    latency_ms: float = math.nan
+    status: str = "ok"
+
+
+def _plain(value: object) -> object:
+    """A value as JSON can hold it: numpy scalars unwrapped, times as ISO text,
+    NaN and NaT as null."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, (pd.Timestamp, datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(key): _plain(item) for key, item in value.items()}
+    return value
+
+
+def _records(table: object) -> list[dict]:
+    if isinstance(table, pd.DataFrame):
+        return table.to_dict(orient="records")
+    columns = dict(table)  # one record: columns of length-1 arrays
+    return [{name: values[0] for name, values in columns.items()}]
+
+
+def _json(row: Mapping) -> str:
+    return json.dumps(_plain(row), ensure_ascii=False, allow_nan=False)
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+        value, (int, float, np.number)
+    ):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def entries_to_table(
+    entries: Iterable[Entry], id_field: str | None, output: str, decision: str | None
+) -> pa.Table:
+    """The rows of ``entries``, in ``COLUMNS``: one per record."""
+    rows: dict[str, list] = {name: [] for name in COLUMNS.names}
+    for entry in entries:
+        inputs, features = _records(entry.inputs), _records(entry.features)
+        for index, (record, row, result) in enumerate(
+            zip(inputs, features, entry.results, strict=True)
+        ):
+            entity = _plain(record.get(id_field)) if id_field else None
+            values = {
+                "request_id": entry.request_id,
+                "index": index,
+                "logged_at": entry.logged_at,
+                "as_of": entry.as_of,
+                "role": entry.role,
+                "model_version": entry.model_version,
+                "contract_hash": entry.contract_hash,
+                "status": entry.status,
+                "latency_ms": entry.latency_ms,
+                "entity": None if entity is None else str(entity),
+                "output": _number(result.get(output)),
+                "decision": result.get(decision) if decision else None,
+                "inputs": _json(record),
+                "features": _json(row),
+                "result": _json(result),
+            }
+            for name, value in values.items():
+                rows[name].append(value)
+    return pa.Table.from_pydict(rows, schema=COLUMNS)
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex
+
+
+class PredictionLog:
+    """A log folder and the thread that writes it. ``to_table`` turns entries into
+    rows (``entries_to_table`` bound to the service); ``max_bytes`` is the folder's
+    budget, oldest segments deleted first; ``on_drop`` is told how many entries a
+    full queue (or a failed write) lost."""
+
+    def __init__(
+        self,
+        folder: str | os.PathLike,
+        to_table: Callable[[list[Entry]], pa.Table],
+        *,
+        max_bytes: int,
+        flush_seconds: float = FLUSH_SECONDS,
+        max_pending: int = MAX_PENDING,
+        on_drop: Callable[[int], None] = lambda count: None,
+    ) -> None:
+        self.folder = Path(folder)
+        self.to_table = to_table
+        self.max_bytes = max_bytes
+        self.flush_seconds = flush_seconds
+        self.on_drop = on_drop
+        self._queue: queue.Queue[Entry | None] = queue.Queue(max_pending)
+        self._thread: threading.Thread | None = None
+        self._sequence = 0
+        self.error: str | None = None  # the last write that failed, for /metrics
+
+    def open(self) -> PredictionLog:
+        """``check``, and start the writer thread ``append`` feeds."""
+        self.check()
+        self._thread = threading.Thread(
+            target=self._run, name="prediction-log", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def check(self) -> PredictionLog:
+        """Make the folder and check it can be written (one line if not); then
+        ``write`` may be called directly."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            probe = self.folder / f".probe-{os.getpid()}"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as error:
+            raise ServiceError(
+                f"prediction log {self.folder}: cannot write there "
+                f"({error.strerror or error})"
+            ) from None
+        return self
+
+    def append(self, entry: Entry) -> bool:
+        """Queue ``entry`` without waiting; False (and counted) when the queue is full."""
+        try:
+            self._queue.put_nowait(entry)
+        except queue.Full:
+            self.on_drop(1)
+            return False
+        return True
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Write what is queued and stop the writer."""
+        if self._thread is None:
+            return
+        self._queue.put(None)
+        self._thread.join(timeout)
+        self._thread = None
+
+    def write(self, entries: list[Entry]) -> Path | None:
+        """Write ``entries`` as one segment now (batch scoring calls this directly)."""
+        table = self.to_table(entries)
+        if table.num_rows == 0:
+            return None
+        self._sequence += 1
+        stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+        name = f"predictions-{stamp}-{os.getpid()}-{self._sequence:06d}"
+        target = self.folder / f"{name}{SEGMENT_SUFFIX}"
+        temporary = self.folder / f".{name}.tmp"
+        try:
+            with open(temporary, "wb") as file:
+                pq.write_table(table, file, compression="zstd")
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temporary, target)
+        finally:
+            temporary.unlink(missing_ok=True)
+        self._rotate()
+        return target
+
+    def _rotate(self) -> None:
+        segments = sorted(self.folder.glob(f"predictions-*{SEGMENT_SUFFIX}"))
+        sizes = [segment.stat().st_size for segment in segments]
+        total = sum(sizes)
+        # The newest segment is kept even alone over the budget: it is the evidence.
+        for segment, size in zip(segments[:-1], sizes[:-1], strict=True):
+            if total <= self.max_bytes:
+                break
+            segment.unlink(missing_ok=True)
+            total -= size
+
+    def _run(self) -> None:
+        stopping = False
+        while not stopping:
+            pending: list[Entry] = []
+            deadline = time.monotonic() + self.flush_seconds
+            while (left := deadline - time.monotonic()) > 0:
+                try:
+                    entry = self._queue.get(timeout=left)
+                except queue.Empty:
+                    break
+                if entry is None:
+                    stopping = True
+                    break
+                pending.append(entry)
+            if not pending:
+                continue
+            try:
+                self.write(pending)
+            except Exception as error:  # a full disk must not stop the writer
+                self.error = f"{type(error).__name__}: {error}"
+                self.on_drop(len(pending))
+            else:
+                self.error = None
+
+
+def read_log(folder: str | os.PathLike) -> pd.DataFrame:
+    """Every row of the log at ``folder``, oldest first (one line if unreadable)."""
+    path = Path(folder)
+    if not path.is_dir():
+        raise ServiceError(f"prediction log {path}: no such folder")
+    segments = sorted(path.glob(f"predictions-*{SEGMENT_SUFFIX}"))
+    if not segments:
+        return COLUMNS.empty_table().to_pandas()
+    try:
+        tables = [pq.read_table(segment, schema=COLUMNS) for segment in segments]
+    except (OSError, pa.ArrowException) as error:
+        raise ServiceError(f"prediction log {path}: unreadable ({error})") from None
+    frame = pa.concat_tables(tables).to_pandas()
+    return frame.sort_values("logged_at", kind="stable", ignore_index=True)
