@@ -40,6 +40,7 @@ PACKAGE = "churn_predictor"
 REQUESTS = 2000  # per endpoint, and at most SECONDS each
 SECONDS = 20.0
 BLOCK = 100  # requests per endpoint before switching to the other
+WARM_UP = 50  # requests per endpoint before the timing starts
 BATCH = 100
 BATCH_ROWS = (10_000, 100_000, 1_000_000)
 
@@ -169,6 +170,7 @@ def _figures(latencies: list[float], elapsed: float) -> dict[str, float]:
         "p50_ms": statistics.median(latencies) * 1e3,
         "p99_ms": latencies[int(0.99 * (len(latencies) - 1))] * 1e3,
         "rps": len(latencies) / elapsed,
+        "requests": len(latencies) + WARM_UP,
     }
 
 
@@ -185,7 +187,7 @@ def _load(*targets: tuple[str, bytes]) -> list[dict[str, float]]:
     elapsed = [0.0 for _ in targets]
     try:
         for client, (url, body) in zip(clients, targets, strict=True):
-            for _ in range(50):  # warm-up: connection, caches, first allocations
+            for _ in range(WARM_UP):  # connection, caches, first allocations
                 client.post(url, content=body, headers=headers).raise_for_status()
         started = time.perf_counter()
         while len(latencies[0]) < REQUESTS and time.perf_counter() - started < SECONDS:
@@ -228,43 +230,50 @@ def _stages(project: Path, artifact: Path, argument: str, probe: str = STAGES) -
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def churn_service(scratch: Path) -> tuple[Path, Path, dict, list[str]]:
+    """(project, artifact, example record, `serve` command without host and port):
+    the churn project generated and trained in ``scratch``, its feature store
+    holding the example's entity."""
+    project = scratch / "churn-predictor"
+    modelplate.generate(CHURN, project)
+    artifact = scratch / "model"
+    subprocess.run(
+        [sys.executable, "-m", PACKAGE, "train", "--artifact", str(artifact)],
+        cwd=project,
+        env=_env(project),
+        capture_output=True,
+        check=True,
+        timeout=600,
+    )
+    example = json.loads((project / "tests" / "cases.json").read_text())
+    record = example["bases"]["example"]
+    # The spec precomputes features: serving looks the record's entity up in the
+    # store, so the store holds it (computed now, as a daily job would).
+    records = scratch / "records.csv"
+    with records.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(record))
+        writer.writeheader()
+        writer.writerow({k: "" if v is None else v for k, v in record.items()})
+    store = scratch / "features.sqlite"
+    subprocess.run(
+        [sys.executable, "-m", PACKAGE, "precompute", str(records)]
+        + ["--artifact", str(artifact), "--store", str(store)],
+        cwd=project,
+        env=_env(project),
+        capture_output=True,
+        check=True,
+        timeout=300,
+    )
+    serve = [sys.executable, "-m", PACKAGE, "serve", "--artifact", str(artifact)]
+    return project, artifact, record, serve + ["--store", str(store)]
+
+
 def run(report) -> None:
     scratch = Path(tempfile.mkdtemp(prefix="modelplate-bench-service-"))
     servers: list[subprocess.Popen] = []
     try:
-        project = scratch / "churn-predictor"
-        modelplate.generate(CHURN, project)
-        artifact = scratch / "model"
-        subprocess.run(
-            [sys.executable, "-m", PACKAGE, "train", "--artifact", str(artifact)],
-            cwd=project,
-            env=_env(project),
-            capture_output=True,
-            check=True,
-            timeout=600,
-        )
-        example = json.loads((project / "tests" / "cases.json").read_text())
-        record = example["bases"]["example"]
+        project, artifact, record, serve = churn_service(scratch)
         service_port, bare_port = _free_port(), _free_port()
-        serve = [sys.executable, "-m", PACKAGE, "serve", "--artifact", str(artifact)]
-        # The spec precomputes features: serving looks the record's entity up in the
-        # store, so the store holds it (computed now, as a daily job would).
-        records = scratch / "records.csv"
-        with records.open("w", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=list(record))
-            writer.writeheader()
-            writer.writerow({k: "" if v is None else v for k, v in record.items()})
-        store = scratch / "features.sqlite"
-        subprocess.run(
-            [sys.executable, "-m", PACKAGE, "precompute", str(records)]
-            + ["--artifact", str(artifact), "--store", str(store)],
-            cwd=project,
-            env=_env(project),
-            capture_output=True,
-            check=True,
-            timeout=300,
-        )
-        serve += ["--store", str(store)]
         serve += ["--host", "127.0.0.1", "--port", str(service_port)]
         service_url = f"http://127.0.0.1:{service_port}"
         servers.append(_start(serve, project, _env(project), service_url + "/ready"))
