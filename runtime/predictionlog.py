@@ -238,7 +238,10 @@ class PredictionLog:
             return None
         self._sequence += 1
         stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
-        name = f"predictions-{stamp}-{os.getpid()}-{self._sequence:06d}"
+        # Sorted by name is oldest first; the random part keeps two writers in one
+        # process (or two processes with one pid, in two containers) apart.
+        unique = f"{os.getpid()}-{self._sequence:06d}-{uuid.uuid4().hex[:8]}"
+        name = f"predictions-{stamp}-{unique}"
         target = self.folder / f"{name}{SEGMENT_SUFFIX}"
         temporary = self.folder / f".{name}.tmp"
         try:
@@ -288,16 +291,27 @@ class PredictionLog:
                 self.error = None
 
 
-def read_log(folder: str | os.PathLike) -> pd.DataFrame:
-    """Every row of the log at ``folder``, oldest first (one line if unreadable)."""
+def read_log(
+    folder: str | os.PathLike, columns: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """Every row of the log at ``folder``, oldest first (one line if unreadable);
+    only ``columns`` (and ``logged_at``) when given: the JSON of the inputs and
+    features is most of a log's size, and judging answers does not read it."""
     path = Path(folder)
     if not path.is_dir():
         raise ServiceError(f"prediction log {path}: no such folder")
     segments = sorted(path.glob(f"predictions-*{SEGMENT_SUFFIX}"))
+    schema = COLUMNS
+    if columns is not None:
+        wanted = {*columns, "logged_at"}
+        schema = pa.schema([f for f in COLUMNS if f.name in wanted])
     if not segments:
-        return COLUMNS.empty_table().to_pandas()
+        return schema.empty_table().to_pandas()
     try:
-        tables = [pq.read_table(segment, schema=COLUMNS) for segment in segments]
+        tables = [
+            pq.read_table(segment, columns=schema.names, schema=schema)
+            for segment in segments
+        ]
     except (OSError, pa.ArrowException) as error:
         raise ServiceError(f"prediction log {path}: unreadable ({error})") from None
     frame = pa.concat_tables(tables).to_pandas()

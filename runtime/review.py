@@ -48,9 +48,9 @@ def _needs_training(program: Program, error: ModuleNotFoundError) -> ServiceErro
 
 def served(folder: object) -> pd.DataFrame:
     """The log at ``folder`` as scored rows (``outcomes.scored_rows``)."""
-    from .outcomes import scored_rows
+    from .outcomes import LOGGED, scored_rows
 
-    log = read_log(folder)
+    log = read_log(folder, (*LOGGED, "result"))
     if log.empty:
         raise ServiceError(f"prediction log {folder}: no prediction logged yet")
     return scored_rows(log)

@@ -167,3 +167,12 @@ def test_reading_a_missing_or_broken_log_is_one_line(tmp_path):
     (tmp_path / "predictions-20240101T000000-1-000001.parquet").write_bytes(b"PAR1junk")
     with pytest.raises(ServiceError, match="unreadable"):
         read_log(tmp_path)
+
+
+def test_reading_some_columns_leaves_the_json_of_inputs_unread(tmp_path):
+    log = PredictionLog(tmp_path, to_table, max_bytes=10**9).check()
+    log.write([_batch("r1"), _one("r2")])
+    frame = read_log(tmp_path, ("request_id", "result"))
+    assert list(frame.columns) == ["request_id", "logged_at", "result"]
+    assert frame["request_id"].tolist() == ["r1", "r1", "r1", "r2"]
+    assert list(read_log(tmp_path / "..", ("role",)).columns) == ["logged_at", "role"]
