@@ -11,7 +11,16 @@ import platform
 import sys
 import time
 
-from . import baseline, check, drift, generation, mutation, predictionlog, service
+from . import (
+    baseline,
+    calibration,
+    check,
+    drift,
+    generation,
+    mutation,
+    predictionlog,
+    service,
+)
 
 SECTIONS = {
     "generation": generation.run,
@@ -25,6 +34,8 @@ SECTIONS = {
     "check": check.run,
     # Not run by default: three servers under load for about a minute.
     "predictionlog": predictionlog.run,
+    # Not run by default: 800 drift reports of a trained service, a few minutes.
+    "calibration": calibration.run,
 }
 DEFAULT = ("generation", "drift", "service")
 rows: list[tuple[str, str, str, str, str]] = []

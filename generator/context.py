@@ -247,7 +247,14 @@ def _sections(checked: CheckedSpec) -> dict:
         "monitoring": {
             "drift": {
                 k: getattr(drift, k)
-                for k in ("method", "warn", "alert", "window", "bins")
+                for k in (
+                    "method",
+                    "warn",
+                    "alert",
+                    "window",
+                    "bins",
+                    "false_alarm_rate",
+                )
             },
             "performance": {
                 "metric": perf.metric or spec.model.metric,

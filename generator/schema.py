@@ -429,8 +429,26 @@ DRIFT = Section(
     "Drift of inputs, features and predictions against the training data.",
     (
         Key("method", " | ".join(DRIFT_METHODS), "Drift statistic.", "psi"),
-        Key("warn", "number", "Warn at or above this.", "0.1"),
-        Key("alert", "number", "Alert at or above this.", "0.25"),
+        Key(
+            "false_alarm_rate",
+            "number in (0, 0.5] or null",
+            "Share of windows with no drift allowed to alert: each column's threshold "
+            "is learned for the window judged by resampling the training reference "
+            "(the rate split over the columns). null: the fixed warn and alert below.",
+            "0.01",
+        ),
+        Key(
+            "warn",
+            "number",
+            "Warn at or above this (only with false_alarm_rate: null).",
+            "0.1",
+        ),
+        Key(
+            "alert",
+            "number",
+            "Alert at or above this (only with false_alarm_rate: null).",
+            "0.25",
+        ),
         Key(
             "window",
             "integer",

@@ -29,7 +29,7 @@ LAYERS = (
     "record : io : model : store : openapi : requests : bodies : middleware",
     "contract : features : decisions : drift : telemetry : artifact : freshness : odcs"
     " : predictionlog : shadow",
-    "csvfile : rules : serialization : statistics : functions",
+    "csvfile : rules : serialization : statistics : functions : calibration",
     "files",
     "definition : errors",
 )

@@ -230,11 +230,17 @@ class Precompute:
 
 @dataclass(frozen=True)
 class Drift:
+    """How drift is judged: ``method`` (psi or ks) against thresholds calibrated
+    for each window so that a window with no drift alerts with probability
+    ``false_alarm_rate`` (``runtime.calibration``); with none, against the fixed
+    ``warn`` and ``alert``."""
+
     method: str = "psi"
     warn: float = 0.1
     alert: float = 0.25
     bins: int = 10
     window: int = 5000
+    false_alarm_rate: float | None = 0.01
 
 
 @dataclass(frozen=True)

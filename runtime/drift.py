@@ -14,7 +14,10 @@ second, where the general-purpose drift libraries took 1.5-7 s.
   percentiles: exact to about one percentage point.
 
 The spec's ``method`` picks which of the two the warn/alert thresholds apply to;
-KS has no meaning for a discrete column, which is always judged by its PSI.
+KS has no meaning for a discrete column, which is always judged by its PSI. The
+thresholds are the spec's fixed ``warn`` and ``alert``, or, with a
+``false_alarm_rate``, learned for this column and this window's size
+(``runtime.calibration``).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from .calibration import thresholds
 from .statistics import PERCENTILES, as_labels, as_numbers, bin_counts
 
 __all__ = ["STATUSES", "ColumnDrift", "column_drift", "status_of"]
@@ -48,6 +52,10 @@ class ColumnDrift:
     labels: list[str]
     reference: list[float]  # share of reference rows per label
     current: list[float]
+    # The thresholds the statistic was judged against: fixed, or calibrated for
+    # this column and ``rows``.
+    warn: float = 0.1
+    alert: float = 0.25
 
     @property
     def value(self) -> float:
@@ -57,10 +65,12 @@ class ColumnDrift:
         return {**asdict(self), "value": self.value}
 
 
-def status_of(value: float, warn: float, alert: float) -> str:
-    if value >= alert:
+def status_of(value: float, warn: float, alert: float, strict: bool = False) -> str:
+    """Fixed thresholds are met at or above; calibrated ones only above (a
+    constant column's no-drift statistic is always 0: 0 is no evidence)."""
+    if value > alert or (value == alert and not strict):
         return "alert"
-    return "warn" if value >= warn else "ok"
+    return "warn" if value > warn or (value == warn and not strict) else "ok"
 
 
 def _shares(counts: np.ndarray) -> np.ndarray:
@@ -87,7 +97,7 @@ def ks(percentiles: list[float], values: np.ndarray) -> float:
 Bins = tuple[list[str], np.ndarray, np.ndarray]
 
 
-def _numeric(reference: dict, column: pd.Series) -> tuple[Bins, float]:
+def _numeric(reference: dict, column: pd.Series) -> tuple[Bins, float, int]:
     numbers = as_numbers(column)
     if numbers is None:  # text where training saw numbers: all of it is drift
         numbers = np.full(len(column), np.nan)
@@ -96,7 +106,8 @@ def _numeric(reference: dict, column: pd.Series) -> tuple[Bins, float]:
     labels = [f"{lo:.4g} to {hi:.4g}" for lo, hi in bounds]
     expected = np.asarray(reference["counts"], dtype=np.float64)
     actual = bin_counts(numbers, edges[1:-1]).astype(np.float64)
-    return (labels, expected, actual), ks(reference["percentiles"], numbers)
+    present = int(np.count_nonzero(~np.isnan(numbers)))
+    return (labels, expected, actual), ks(reference["percentiles"], numbers), present
 
 
 def _discrete(reference: dict, column: pd.Series) -> Bins:
@@ -120,10 +131,18 @@ def column_drift(
     method: str,
     warn: float,
     alert: float,
+    false_alarm_rate: float | None = None,
+    columns: int = 1,
+    allowance: float = 0.0,
 ) -> ColumnDrift:
-    """Drift of ``column`` (current data) against its reference ``histogram``."""
+    """Drift of ``column`` (current data) against its reference ``histogram``,
+    judged against ``warn`` and ``alert``, or with a ``false_alarm_rate``, against
+    thresholds calibrated for this window, the rate split over ``columns``; both
+    raised by ``allowance``, a difference known not to be drift (the model's
+    output on its own training rows against unseen ones, ``output_gap``)."""
+    present = 0
     if reference["kind"] == "numeric":
-        (labels, expected, actual), gap = _numeric(reference, column)
+        (labels, expected, actual), gap, present = _numeric(reference, column)
     else:
         (labels, expected, actual), gap = _discrete(reference, column), None
     nulls = float(column.isna().sum())
@@ -134,6 +153,13 @@ def column_drift(
     index = psi(expected, actual)
     statistic = "ks" if method == "ks" and gap is not None else "psi"
     judged = gap if statistic == "ks" else index
+    if false_alarm_rate is not None:
+        if statistic == "ks":  # KS reads the non-null values only
+            counts, window = np.asarray(reference["counts"]), present
+        else:
+            counts, window = expected, len(column)
+        warn, alert = thresholds(statistic, counts, window, false_alarm_rate, columns)
+    warn, alert = warn + allowance, alert + allowance
     return ColumnDrift(
         group=group,
         column=name,
@@ -142,8 +168,12 @@ def column_drift(
         psi=index,
         ks=gap,
         statistic=statistic,
-        status=status_of(float(judged), warn, alert),
+        status=status_of(
+            float(judged), warn, alert, strict=false_alarm_rate is not None
+        ),
         labels=labels,
         reference=_shares(expected).tolist(),
         current=_shares(actual).tolist(),
+        warn=float(warn),
+        alert=float(alert),
     )

@@ -57,6 +57,8 @@ class DriftReport:
     method: str = "psi"
     warn: float = 0.1
     alert: float = 0.25
+    # Thresholds calibrated per column and window at this rate (None: fixed).
+    false_alarm_rate: float | None = None
 
     @property
     def status(self) -> str:
@@ -75,6 +77,7 @@ class DriftReport:
             "method": self.method,
             "warn": self.warn,
             "alert": self.alert,
+            "false_alarm_rate": self.false_alarm_rate,
             "columns": [column.to_json() for column in self.columns],
         }
 
@@ -120,8 +123,7 @@ def judge(
     drift: Drift,
 ) -> list[ColumnDrift]:
     """Each described column's drift, worst first."""
-    thresholds = {"method": drift.method, "warn": drift.warn, "alert": drift.alert}
-    results = []
+    judged = []
     for group in GROUPS:
         described = reference.get(group)
         if described is None:
@@ -130,19 +132,51 @@ def judge(
                 "the model with this version of the code"
             )
         current = groups[group]
-        for name, stats in described.items():
-            # Batch data always has every column (the contract rejects a row
-            # without one); online requests lack the inputs that are looked up.
-            if name in current.columns:
-                histogram = stats["histogram"]
-                results.append(
-                    column_drift(group, name, histogram, current[name], **thresholds)
-                )
+        # Batch data always has every column (the contract rejects a row without
+        # one); online requests lack the inputs that are looked up.
+        judged += [
+            (group, name, stats["histogram"], current[name])
+            for name, stats in described.items()
+            if name in current.columns
+        ]
+    # The model's outputs on the rows it was fitted on differ from those on unseen
+    # rows (its overfitting, measured at training): no larger a difference can
+    # tell drift from data like the training data.
+    gaps = reference.get("output_gap", {})
+    settings = {
+        "method": drift.method,
+        "warn": drift.warn,
+        "alert": drift.alert,
+        "false_alarm_rate": drift.false_alarm_rate,
+        "columns": len(judged),
+    }
+    results = [
+        column_drift(*column, **settings, allowance=_allowance(column, gaps, drift))
+        for column in judged
+    ]
     return sorted(results, key=lambda c: (-STATUSES.index(c.status), -c.value))
 
 
+def _allowance(column: tuple, gaps: Mapping[str, dict], drift: Drift) -> float:
+    group, name = column[0], column[1]
+    if group != "output" or name not in gaps:
+        return 0.0
+    gap = gaps[name]
+    return float(
+        gap["ks"] if drift.method == "ks" and gap["ks"] is not None else gap["psi"]
+    )
+
+
 def _report(columns: list[ColumnDrift], rows: int, rejected: int, drift: Drift):
-    return DriftReport(columns, rows, rejected, drift.method, drift.warn, drift.alert)
+    return DriftReport(
+        columns,
+        rows,
+        rejected,
+        drift.method,
+        drift.warn,
+        drift.alert,
+        drift.false_alarm_rate,
+    )
 
 
 def drift_report(

@@ -46,17 +46,28 @@ def _number(value: float | None) -> str:
     return "-" if value is None or value != value else f"{value:.3f}"
 
 
+def _judged_by(report: DriftReport) -> str:
+    if report.false_alarm_rate is None:
+        return f"{report.method}, warn >= {report.warn}, alert >= {report.alert}"
+    return (
+        f"{report.method} against thresholds calibrated per column for this window "
+        f"(false alarm rate {report.false_alarm_rate:g} for the whole report)"
+    )
+
+
 def format_drift(report: DriftReport) -> str:
-    """One line per column, worst first; then the verdict."""
+    """One line per column, worst first: both statistics, the threshold the judged
+    one is held to and the rows it was measured on; then the verdict."""
     lines = [
         f"drift of {report.rows} rows ({report.rejected} rejected by the contract), "
-        f"judged by {report.method} (warn >= {report.warn}, alert >= {report.alert})",
-        f"{'group':<9} {'column':<32} {'psi':>7} {'ks':>7}  status",
+        f"judged by {_judged_by(report)}",
+        f"{'group':<9} {'column':<32} {'psi':>7} {'ks':>7} {'alert at':>9} "
+        f"{'rows':>7}  status",
     ]
     for c in report.columns:
         lines.append(
-            f"{c.group:<9} {c.column:<32} {_number(c.psi):>7} {_number(c.ks):>7}  "
-            f"{c.status}"
+            f"{c.group:<9} {c.column:<32} {_number(c.psi):>7} {_number(c.ks):>7} "
+            f"{_number(c.alert):>9} {c.rows:>7}  {c.status}"
         )
     lines.append(f"drift: {report.status}")
     return "\n".join(lines)
@@ -163,18 +174,20 @@ def _performance_svg(report: PerformanceReport) -> str:
 def _drift_section(report: DriftReport) -> str:
     rows = "".join(
         f'<tr class="{c.status}"><td>{escape(c.group)}/{escape(c.column)}</td>'
-        f"<td>{_number(c.psi)}</td><td>{_number(c.ks)}</td><td>{c.status}</td></tr>"
+        f"<td>{_number(c.psi)}</td><td>{_number(c.ks)}</td>"
+        f"<td>{escape(c.statistic)} &ge; {_number(c.alert)}</td><td>{c.rows}</td>"
+        f"<td>{c.status}</td></tr>"
         for c in report.columns
     )
     plots = "".join(_histogram_svg(column) for column in report.drifted())
     return (
         f"<h2>Drift: {report.status}</h2><p>{report.rows} rows "
-        f"({report.rejected} rejected by the contract); judged by {report.method}, "
-        f"warn at {report.warn}, alert at {report.alert}. "
+        f"({report.rejected} rejected by the contract); judged by "
+        f"{escape(_judged_by(report))}. "
         f'<span style="color:{REFERENCE}">&#9632; training</span> '
         f'<span style="color:{CURRENT}">&#9632; current</span></p>'
         f"{plots}<table><tr><th>column</th><th>psi</th><th>ks</th>"
-        f"<th>status</th></tr>{rows}</table>"
+        f"<th>alert at</th><th>rows</th><th>status</th></tr>{rows}</table>"
     )
 
 

@@ -17,6 +17,7 @@ from sklearn.model_selection import train_test_split
 
 from .contract import validate_frame
 from .definition import Contract, Features, Field, Model
+from .drift import column_drift
 from .errors import TrainingError
 from .features import Imputer, build_features
 from .model import evaluate, fit, predict
@@ -27,6 +28,7 @@ __all__ = [
     "FROM_SETTINGS",
     "MIN_ROWS",
     "TrainingResult",
+    "output_gap",
     "split_target",
     "train",
     "training_fields",
@@ -106,6 +108,16 @@ def _split(target: np.ndarray, settings: Model, seed: int, test_size: float):
         raise TrainingError(f"cannot split the training data: {error}") from error
 
 
+def output_gap(described: dict, output: str, fitted: np.ndarray) -> dict:
+    """How far the model's outputs on its training rows are from those on held-out
+    rows (``described``), as both drift statistics: its overfitting, which drift
+    on the output must exceed to be told from data like the training data."""
+    gap = column_drift(
+        "output", output, described[output]["histogram"], pd.Series(fitted), "psi", 0, 0
+    )
+    return {output: {"psi": gap.psi, "ks": gap.ks}}
+
+
 def train(
     data: pd.DataFrame,
     contract: Contract,
@@ -159,8 +171,9 @@ def train(
         settings.task, settings.metric, model, test_matrix, target[test_at]
     )
     held_out = predict(settings.task, model, test_matrix)
+    fitted = predict(settings.task, model, train_matrix)
     if settings.task == "multiclass_classification":
-        held_out = held_out[0]  # the labels, not the probabilities
+        held_out, fitted = held_out[0], fitted[0]  # the labels, not probabilities
     _check_bar(settings.metric, score, min_metric, max_metric)
     described = [field.name for field in contract.fields if field.role != "id"]
     metadata = {
@@ -187,6 +200,9 @@ def train(
         # do not (the model has fitted them).
         "output": describe(pd.DataFrame({settings.output: held_out}), bins),
     }
+    metadata["statistics"]["output_gap"] = output_gap(
+        metadata["statistics"]["output"], settings.output, fitted
+    )
     metadata.update(seed=seed, as_of=as_of.isoformat(), trained_at=trained_at)
     return TrainingResult(
         model=model,

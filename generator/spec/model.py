@@ -124,6 +124,8 @@ class DriftSpec:
     alert: float = 0.25
     window: int = 5000
     bins: int = 10
+    # None: judged by the fixed warn and alert (runtime.calibration explains).
+    false_alarm_rate: float | None = 0.01
     at: dict[str, Position] = _field(default_factory=dict)
 
 

@@ -6,12 +6,16 @@ from .. import schema as S
 from ..yamlsource import Node
 from .model import (
     DecisionsSpec,
+    DriftSpec,
     MonitoringSpec,
     PrecomputeSpec,
     ResourcesSpec,
     RuleSpec,
 )
 from .sections import SectionReader, positions
+
+# Above this, "alerts" would be the rule rather than the exception.
+MAX_FALSE_ALARM_RATE = 0.5
 
 
 class OperationsReader(SectionReader):
@@ -124,6 +128,8 @@ class OperationsReader(SectionReader):
                         self.integer(drift[key], f"monitoring.drift.{key}", low=2)
                         or getattr(result.drift, key),
                     )
+            if "false_alarm_rate" in drift:
+                self._false_alarm_rate(drift["false_alarm_rate"], result.drift)
             if result.drift.warn > result.drift.alert:
                 self.problem(
                     drift.get("warn", entries["drift"]),
@@ -154,3 +160,20 @@ class OperationsReader(SectionReader):
             ):
                 result.performance.window = perf["window"].value
         return result
+
+    def _false_alarm_rate(self, node: Node, drift: DriftSpec) -> None:
+        """A share of no-drift windows allowed to alert, or null: fixed thresholds."""
+        path = "monitoring.drift.false_alarm_rate"
+        if node.value is None:
+            drift.false_alarm_rate = None
+            return
+        rate = self.number(node, path)
+        if rate is not None and not 0 < rate <= MAX_FALSE_ALARM_RATE:
+            self.problem(
+                node,
+                path,
+                f"expected a rate above 0 and at most {MAX_FALSE_ALARM_RATE}, or null "
+                f"for the fixed warn and alert, got {rate}",
+            )
+        elif rate is not None:
+            drift.false_alarm_rate = float(rate)

@@ -97,7 +97,7 @@ def test_a_shifted_input_alerts_in_every_group_it_reaches(artifact):
 
 
 def test_the_thresholds_and_method_come_from_the_settings(artifact):
-    lenient = Drift(method="ks", warn=0.98, alert=0.99)
+    lenient = Drift(method="ks", warn=0.98, alert=0.99, false_alarm_rate=None)
     report = drift_report(SCORER, records(1000, 2.0, seed=1), artifact, AS_OF, lenient)
     assert _status(report, "inputs", "x") == "ok"
     (column,) = [c for c in report.columns if (c.group, c.column) == ("inputs", "x")]

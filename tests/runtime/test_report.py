@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 from modelplate.runtime.drift import ColumnDrift
 from modelplate.runtime.monitoring import DriftReport
@@ -56,8 +57,12 @@ PERFORMANCE = PerformanceReport(
 def test_the_text_has_a_line_per_column_and_the_verdict():
     text = format_drift(DRIFT)
     assert "100 rows (3 rejected by the contract)" in text
-    assert re.search(r"tenure +0\.400 +0\.300  alert", text)
-    assert re.search(r"plan <b> +0\.010 +-  ok", text)
+    # Each statistic, the threshold it is held to and the rows it was measured on.
+    assert re.search(r"tenure +0\.400 +0\.300 +0\.250 +100  alert", text)
+    assert re.search(r"plan <b> +0\.010 +- +0\.250 +100  ok", text)
+    assert "psi, warn >= 0.1, alert >= 0.25" in text
+    calibrated = format_drift(replace(DRIFT, false_alarm_rate=0.01))
+    assert "calibrated per column for this window (false alarm rate 0.01" in calibrated
     assert text.endswith("drift: alert")
 
 
