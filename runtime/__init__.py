@@ -21,14 +21,14 @@ __version__ = "1.0.0"
 # of the runtime to them.
 LAYERS = (
     "cli",
-    "commands",
-    "http",
+    "commands : ops",
+    "http : manifests",
     "sizing : report : distributed : serving",
     "monitoring : performance : recent",
     "pipeline : training",
-    "record : io : model : store : openapi : requests : bodies : middleware",
+    "record : io : model : store : openapi : requests : bodies : middleware : alerts",
     "contract : features : decisions : drift : telemetry : artifact : freshness : odcs",
-    "csvfile : rules : serialization : statistics : functions",
+    "csvfile : rules : serialization : statistics : functions : yamltext",
     "files",
     "definition : errors",
 )

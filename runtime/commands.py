@@ -71,6 +71,12 @@ class Program:
     server: Callable[[], Callable[[Any], None]]
     precompute: Precompute | None = None
     extra: tuple[Callable[[argparse._SubParsersAction], None], ...] = ()
+    package: str | None = None  # the import name; default: prog, "-" as "_"
+
+    @property
+    def namespace(self) -> str:
+        """What prefixes the service's metrics: its package name."""
+        return self.package or self.prog.replace("-", "_")
 
 
 def now() -> pd.Timestamp:
@@ -339,7 +345,9 @@ def _performance(program: Program, args: argparse.Namespace):
 
 
 def sizing(program: Program, args: argparse.Namespace, settings) -> int:
-    """Exit 2 when the measured service does not fit spec.yaml's resources."""
+    """Exit 2 when the measured service does not fit spec.yaml's resources; with
+    ``--write``, the measurement and Kubernetes manifests sized by it (exit 1, none
+    written, when the measured memory exceeds the budget)."""
     from .sizing import format_sizing, measure
 
     data = args.data or settings.sample_data
@@ -362,4 +370,12 @@ def sizing(program: Program, args: argparse.Namespace, settings) -> int:
         store=store,
     )
     print(format_sizing(result))
+    if args.write is not None:
+        from .ops import write_manifests
+
+        image = args.image or f"{program.prog}:latest"
+        at = now().isoformat()
+        write_manifests(
+            program, result, args.write, image=image, port=settings.port, measured_at=at
+        )
     return 0 if result.ok else 2

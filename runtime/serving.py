@@ -116,6 +116,12 @@ class State:
     unready: str | None = None
     probed_at: float = float("-inf")
 
+    def judge_ready(self, unready: str | None) -> None:
+        """Record why the service cannot answer (None: it can), and publish it as
+        the readiness gauge, which alerting rules watch."""
+        self.unready = unready
+        self.telemetry.observe_ready(unready is None and self.artifact is not None)
+
 
 @dataclass(frozen=True)
 class Serving:
@@ -197,6 +203,7 @@ class Serving:
             feature_ranges=self.features.ranges,
             task=self.scorer.task,
             output=self.scorer.output,
+            latency_budget=self.resources.latency_p99_ms / 1000.0,
         )
 
     # ------------------------------------------------------------ in an app
@@ -228,6 +235,7 @@ class Serving:
         state.artifact = artifact
         # A service that cannot score its example stops at start, with one line.
         self._probe(state)
+        state.judge_ready(None)
 
     def verify(self, settings: Any, artifact: Any, store: FeatureStore | None) -> None:
         """What an app's start checks, for ``artifact`` and ``store`` already
@@ -247,9 +255,9 @@ class Serving:
         try:
             self._probe(state)
         except ServiceError as error:
-            state.unready = str(error)
+            state.judge_ready(str(error))
         else:
-            state.unready = None
+            state.judge_ready(None)
         return state.unready
 
     def _probe(self, state: State) -> None:
@@ -275,6 +283,7 @@ class Serving:
 
     def unload(self, state: State) -> None:
         state.artifact = None
+        state.judge_ready("unloaded")
         if state.store is not None and state.store is not state.prestore:
             state.store.close()
         state.store = None
