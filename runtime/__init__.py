@@ -28,7 +28,7 @@ LAYERS = (
     "pipeline : training",
     "record : io : model : store : openapi : requests : bodies : middleware : alerts",
     "contract : features : decisions : drift : telemetry : artifact : freshness : odcs",
-    "csvfile : rules : serialization : statistics : functions : yamltext",
+    "csvfile : rules : serialization : statistics : functions : yamltext : promql",
     "files",
     "definition : errors",
 )

@@ -10,9 +10,10 @@ service that precomputes them. A section the spec leaves out gives no rule. The
 two rates the spec has no word for (server errors, contract violations) are
 constants here, each with its reason.
 
-Each alert is an ``Alert`` whose ``signal`` is one of four shapes (a ratio of two
-rates, a rate, a histogram quantile, a level): the rules file is written from
-them, and the tests build series on either side of each threshold from them too.
+Each alert is an ``Alert`` whose ``signal`` is one of four shapes of PromQL
+(``runtime.promql``: a ratio of two rates, a rate, a histogram quantile, a
+level): the rules file is written from them, and the tests build series on
+either side of each threshold from them too.
 Pure: definitions in, a document out; ``ops alerts`` writes it.
 """
 
@@ -22,23 +23,17 @@ import re
 from dataclasses import dataclass
 
 from .definition import Monitoring, Precompute, Resources
+from .promql import Level, Quantile, Rate, Ratio, Selector, Signal, number
 from .telemetry import DRIFT, LATENCY, READY, REALIZED_PERFORMANCE, REQUESTS, VIOLATIONS
 from .yamltext import dump
 
 __all__ = [
     "Alert",
-    "Level",
-    "Quantile",
-    "Rate",
-    "Ratio",
-    "Selector",
     "alerts_for",
     "rules_document",
     "rules_text",
 ]
 
-# Rates are read over this window: a few scrapes at the usual 15-60 s interval.
-WINDOW = "5m"
 # Above 1% of requests failing on the server side, clients notice (retries,
 # fallbacks) well before a dashboard does.
 SERVER_ERROR_RATIO = 0.01
@@ -48,74 +43,6 @@ CONTRACT_VIOLATION_RATIO = 0.05
 PREDICT = ("/predict", "/predict/batch")
 # Refusals of the feature store (404, 409) counted as violations; not a producer's.
 STORE_RULES = ("unknown_entity", "stale_features", "null_features")
-
-
-@dataclass(frozen=True)
-class Selector:
-    """A series selector: a metric name and (label, operator, value) matchers."""
-
-    metric: str
-    matchers: tuple[tuple[str, str, str], ...] = ()
-
-    def promql(self) -> str:
-        if not self.matchers:
-            return self.metric
-        inner = ",".join(f'{label}{op}"{value}"' for label, op, value in self.matchers)
-        return f"{self.metric}{{{inner}}}"
-
-
-@dataclass(frozen=True)
-class Ratio:
-    """The rate of ``numerator`` over that of ``denominator``, above ``threshold``."""
-
-    numerator: Selector
-    denominator: Selector
-    threshold: float
-
-    def promql(self) -> str:
-        top = f"sum(rate({self.numerator.promql()}[{WINDOW}]))"
-        bottom = f"sum(rate({self.denominator.promql()}[{WINDOW}]))"
-        return f"{top} / {bottom} > {self.threshold:g}"
-
-
-@dataclass(frozen=True)
-class Rate:
-    """A counter's rate (per second), above ``threshold``."""
-
-    counter: Selector
-    threshold: float = 0.0
-
-    def promql(self) -> str:
-        return f"sum(rate({self.counter.promql()}[{WINDOW}])) > {self.threshold:g}"
-
-
-@dataclass(frozen=True)
-class Quantile:
-    """A quantile of a histogram's observations, above ``threshold``."""
-
-    buckets: Selector  # the histogram's ``_bucket`` series
-    quantile: float
-    threshold: float
-
-    def promql(self) -> str:
-        rate = f"sum by (le) (rate({self.buckets.promql()}[{WINDOW}]))"
-        return f"histogram_quantile({self.quantile:g}, {rate}) > {self.threshold:g}"
-
-
-@dataclass(frozen=True)
-class Level:
-    """A gauge compared with ``threshold``; each series breaking it alerts alone,
-    with its labels (a drifting column is named)."""
-
-    gauge: Selector
-    op: str  # ">=", "<", ">" or "=="
-    threshold: float
-
-    def promql(self) -> str:
-        return f"{self.gauge.promql()} {self.op} {self.threshold:g}"
-
-
-Signal = Ratio | Rate | Quantile | Level
 
 
 @dataclass(frozen=True)
@@ -191,7 +118,7 @@ def alerts_for(
             "10m",
             "warning",
             f"{service}: /predict p99 latency over the budget of "
-            f"{resources.latency_p99_ms:g} ms (resources.latency_p99_ms)",
+            f"{number(resources.latency_p99_ms)} ms (resources.latency_p99_ms)",
             f"Compare with `{service} sizing` on the same model: if a replica meets "
             "the budget alone, it is saturated (add replicas, or let the "
             "autoscaler's CPU target lower); if not, the model is too slow for it.",
@@ -207,7 +134,7 @@ def alerts_for(
             ),
             "15m",
             "warning",
-            f"{service}: over {CONTRACT_VIOLATION_RATIO:g} contract violations per "
+            f"{service}: over {number(CONTRACT_VIOLATION_RATIO)} contract violations per "
             "prediction request",
             f"{ns}{VIOLATIONS}_total names the field and rule: tell that field's "
             "producer (spec.yaml names it), or change the contract in spec.yaml if "
@@ -219,7 +146,7 @@ def alerts_for(
             "30m",
             "warning",
             f"{service}: a column drifted to {monitoring.drift.method} >= "
-            f"{monitoring.drift.alert:g} (monitoring.drift.alert)",
+            f"{number(monitoring.drift.alert)} (monitoring.drift.alert)",
             f"Run `{service} monitor --current RECENT` for the column-by-column "
             "report; retrain on recent data if the shift is real, fix the producer "
             "if it is a bug.",
@@ -257,7 +184,7 @@ def _performance(
             Level(gauge, op, threshold),
             "0m",  # the monitor job already judged a whole window of outcomes
             "warning",
-            f"{service}: realized {metric} {word} {threshold:g} "
+            f"{service}: realized {metric} {word} {number(threshold)} "
             f"(monitoring.performance.alert_{word})",
             f"Read the `{service} monitor --labels` report; retrain (`{service} "
             "train`) on recent labelled data, or roll back to the last good artifact.",

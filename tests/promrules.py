@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from modelplate.runtime.alerts import Alert, Level, Quantile, Rate, Ratio, Selector
+from modelplate.runtime.alerts import Alert
+from modelplate.runtime.promql import Level, Quantile, Rate, Ratio, Selector
 from modelplate.runtime.telemetry import latency_buckets
 
 PROMTOOL = shutil.which("promtool")

@@ -15,6 +15,10 @@ from modelplate.runtime import definition as d
 from modelplate.runtime.alerts import alerts_for, rules_text
 from modelplate.runtime.sizing import container_mb, need_mb
 
+# Measured in the test process, whose memory depends on the tests run before, on a
+# machine busy with other work: a budget only a fault would break.
+ROOMY = d.Resources(memory_mb=100_000, latency_p99_ms=100_000)
+
 
 def test_alerts_go_to_stdout_or_whole_to_a_file(tmp_path, capsys):
     orders = program(tmp_path)
@@ -62,14 +66,15 @@ def test_sizing_write_records_the_measurement_and_sizes_the_manifests_by_it(
 ):
     folder = trained / "deploy"
     argv = ["sizing", "--write", str(folder), "--image", "orders:7"]
-    assert cli.main(program(trained), argv) == 0
+    roomy = program(trained, resources=ROOMY)
+    assert cli.main(roomy, argv) == 0
     out = capsys.readouterr().out
     assert "wrote deployment.yaml, service.yaml, hpa.yaml, sizing.json" in out
     measured = json.loads((folder / "sizing.json").read_text())
     memory = measured["memory_mb"]
     assert set(memory) >= {"model", "features", "request", "batch", "need", "budget"}
     assert memory["need"] == pytest.approx(need_mb(measured["figures"]))
-    assert memory["model"] > 0 and memory["batch"] > 0 and memory["budget"] == 512
+    assert memory["model"] > 0 and memory["batch"] > 0 and memory["budget"] == 100_000
     assert measured["batch_records"] == d.Resources().max_batch_records
     deployment = yaml.safe_load((folder / "deployment.yaml").read_text())
     container = deployment["spec"]["template"]["spec"]["containers"][0]
@@ -96,6 +101,7 @@ def test_sizing_write_over_the_budget_is_one_line_and_writes_nothing(trained, ca
 
 def test_sizing_without_write_writes_nothing(trained, capsys, monkeypatch):
     monkeypatch.chdir(trained)
-    assert cli.main(program(trained), ["sizing"]) == 0
+    roomy = program(trained, resources=ROOMY)
+    assert cli.main(roomy, ["sizing"]) == 0
     assert not (trained / "deploy").exists()
     assert "recommended container" in capsys.readouterr().out
