@@ -71,12 +71,7 @@ class Program:
     server: Callable[[], Callable[[Any], None]]
     precompute: Precompute | None = None
     extra: tuple[Callable[[argparse._SubParsersAction], None], ...] = ()
-    package: str | None = None  # the import name; default: prog, "-" as "_"
-
-    @property
-    def namespace(self) -> str:
-        """What prefixes the service's metrics: its package name."""
-        return self.package or self.prog.replace("-", "_")
+    namespace: str = "service"  # prefixes its metrics, as the service's do
 
 
 def now() -> pd.Timestamp:

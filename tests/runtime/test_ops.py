@@ -21,12 +21,13 @@ ROOMY = d.Resources(memory_mb=100_000, latency_p99_ms=100_000)
 
 
 def test_alerts_go_to_stdout_or_whole_to_a_file(tmp_path, capsys):
-    orders = program(tmp_path)
+    orders = program(tmp_path, namespace="orders")
     assert cli.main(orders, ["ops", "alerts"]) == 0
     printed = capsys.readouterr().out
     expected = alerts_for(
         "orders", "orders", orders.monitoring, orders.resources, orders.precompute
     )
+    assert "orders_ready == 0" in printed
     assert printed == rules_text("orders", expected)
     assert [r["alert"] for r in yaml.safe_load(printed)["groups"][0]["rules"]] == [
         a.name for a in expected
@@ -38,9 +39,8 @@ def test_alerts_go_to_stdout_or_whole_to_a_file(tmp_path, capsys):
     assert [p.name for p in target.parent.iterdir()] == ["alerts.yml"]  # no temp left
 
 
-def test_the_namespace_is_the_package_name_and_can_be_given(tmp_path, capsys):
-    assert program(tmp_path, prog="order-desk").namespace == "order_desk"
-    given = program(tmp_path, prog="order-desk", package="desk", precompute=STORE)
+def test_the_metrics_namespace_and_the_feature_store_shape_the_rules(tmp_path, capsys):
+    given = program(tmp_path, prog="order-desk", namespace="desk", precompute=STORE)
     assert cli.main(given, ["ops", "alerts"]) == 0
     text = capsys.readouterr().out
     assert "desk_ready == 0" in text and "OrderDeskStaleFeatures" in text
