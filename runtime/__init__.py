@@ -21,15 +21,16 @@ __version__ = "1.0.0"
 # of the runtime to them.
 LAYERS = (
     "cli",
-    "commands : review",
-    "http",
+    "commands : review : ops",
+    "http : manifests",
     "sizing : report : distributed : serving",
     "monitoring : performance : recent : recording : comparison : outcomes",
     "pipeline : training",
-    "record : io : model : store : openapi : requests : bodies : middleware",
+    "record : io : model : store : openapi : requests : bodies : middleware : alerts",
     "contract : features : decisions : drift : telemetry : artifact : freshness : odcs"
     " : predictionlog : shadow",
-    "csvfile : rules : serialization : statistics : functions : calibration",
+    "csvfile : rules : serialization : statistics : functions : calibration"
+    " : yamltext : promql",
     "files",
     "definition : errors",
 )

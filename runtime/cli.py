@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import commands, review
+from . import commands, ops, review
 from .commands import Program
 from .errors import ServiceError
 
@@ -183,6 +183,18 @@ def _add_sizing(subparsers: Subparsers, program: Program) -> None:
     )
     parser.add_argument("--artifact", metavar="DIR", help="artifact to load")
     _add_store_option(parser, program)
+    parser.add_argument(
+        "--write",
+        type=Path,
+        nargs="?",
+        const=ops.DEPLOY_FOLDER,
+        metavar="DIR",
+        help="also write the measurement and Kubernetes manifests sized by it "
+        f"(default DIR: {ops.DEPLOY_FOLDER})",
+    )
+    parser.add_argument(
+        "--image", help="container image of the manifests (default: PROG:latest)"
+    )
     parser.set_defaults(handler=commands.sizing)
 
 
@@ -214,6 +226,18 @@ def _add_compare(subparsers: Subparsers, program: Program) -> None:
     parser.set_defaults(handler=review.compare)
 
 
+def _add_ops(subparsers: Subparsers, program: Program) -> None:
+    parser = subparsers.add_parser("ops", help="files for operating the service")
+    kinds = parser.add_subparsers(dest="ops", required=True, metavar="WHAT")
+    alerts = kinds.add_parser(
+        "alerts", help="Prometheus alerting rules derived from spec.yaml"
+    )
+    alerts.add_argument(
+        "--output", type=Path, metavar="PATH", help="file to write (default: stdout)"
+    )
+    alerts.set_defaults(handler=ops.alerts)
+
+
 def _add_contract(subparsers: Subparsers, program: Program) -> None:
     parser = subparsers.add_parser(
         "contract", help="print or write the input contract for the producers"
@@ -241,6 +265,7 @@ COMMANDS: tuple[Callable[[Subparsers, Program], None], ...] = (
     _add_sizing,
     _add_compare,
     _add_contract,
+    _add_ops,
 )
 
 

@@ -369,7 +369,9 @@ def _performance(program: Program, args: argparse.Namespace, settings):
 
 
 def sizing(program: Program, args: argparse.Namespace, settings) -> int:
-    """Exit 2 when the measured service does not fit spec.yaml's resources."""
+    """Exit 2 when the measured service does not fit spec.yaml's resources; with
+    ``--write``, the measurement and Kubernetes manifests sized by it (exit 1, none
+    written, when the measured memory exceeds the budget)."""
     from .sizing import format_sizing, measure
 
     data = args.data or settings.sample_data
@@ -392,4 +394,12 @@ def sizing(program: Program, args: argparse.Namespace, settings) -> int:
         store=store,
     )
     print(format_sizing(result))
+    if args.write is not None:
+        from .ops import write_manifests
+
+        image = args.image or f"{program.prog}:latest"
+        at = now().isoformat()
+        write_manifests(
+            program, result, args.write, image=image, port=settings.port, measured_at=at
+        )
     return 0 if result.ok else 2

@@ -9,6 +9,7 @@ ServiceError                 base: the CLI turns it into one line and exit code 
  +-- ArtifactError           a model artifact is missing, tampered or incompatible
  +-- TrainingError           training refused to produce an artifact
  +-- MonitoringError         drift or performance cannot be measured
+ +-- BudgetError             the measured need exceeds spec.yaml's resources
  +-- FeatureStoreError       the precomputed feature store cannot serve a lookup
       +-- MissingEntityError an entity has no precomputed features
       +-- StaleFeatureError  an entity's features are older than max_age (or
@@ -62,6 +63,10 @@ class TrainingError(ServiceError):
 
 class MonitoringError(ServiceError):
     """Drift or performance cannot be measured from the given data."""
+
+
+class BudgetError(ServiceError):
+    """What the service measurably needs exceeds spec.yaml's ``resources``."""
 
 
 class FeatureStoreError(ServiceError):

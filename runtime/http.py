@@ -144,7 +144,8 @@ class Http:
         async def rejected(request: Request, error: Rejected) -> Response:
             if error.status == 503 and state.artifact is not None:
                 # The store failed a lookup: not ready until a probe says so.
-                state.unready, state.probed_at = error.detail, time.monotonic()
+                state.judge_ready(error.detail)
+                state.probed_at = time.monotonic()
             state.telemetry.observe_violations(error.violations)
             content = {"detail": error.detail, "violations": error.violations}
             return _json(content, error.status)

@@ -22,21 +22,20 @@ from .errors import ServiceError
 from .files import Outputs
 from .io import read_frame
 from .predictionlog import read_log
+from .telemetry import REALIZED_PERFORMANCE
 
 if TYPE_CHECKING:
     from .commands import Program
     from .performance import PerformanceReport
 
 __all__ = [
-    "REALIZED_PERFORMANCE",
+    "PROM_FILE",
     "compare",
     "format_comparison",
     "logged_performance",
     "realized_metrics",
 ]
 
-# The gauge's name after the service's namespace: <namespace>_realized_performance.
-REALIZED_PERFORMANCE = "realized_performance"
 PROM_FILE = "realized_performance.prom"
 
 

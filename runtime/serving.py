@@ -123,6 +123,12 @@ class State:
     # The prediction log and the challenger's shadow (``runtime.recording``).
     recorder: Recorder | None = None
 
+    def judge_ready(self, unready: str | None) -> None:
+        """Record why the service cannot answer (None: it can), and publish it as
+        the readiness gauge, which alerting rules watch."""
+        self.unready = unready
+        self.telemetry.observe_ready(unready is None and self.artifact is not None)
+
 
 @dataclass(frozen=True)
 class Serving:
@@ -206,6 +212,7 @@ class Serving:
             feature_ranges=self.features.ranges,
             task=self.scorer.task,
             output=self.scorer.output,
+            latency_budget=self.resources.latency_p99_ms / 1000.0,
         )
 
     # ------------------------------------------------------------ in an app
@@ -237,6 +244,7 @@ class Serving:
         state.artifact = artifact
         # A service that cannot score its example stops at start, with one line.
         self._probe(state)
+        state.judge_ready(None)
         state.recorder = self._recorder(state)
 
     def _recorder(self, state: State) -> Recorder:
@@ -295,9 +303,9 @@ class Serving:
         try:
             self._probe(state)
         except ServiceError as error:
-            state.unready = str(error)
+            state.judge_ready(str(error))
         else:
-            state.unready = None
+            state.judge_ready(None)
         return state.unready
 
     def _probe(self, state: State) -> None:
@@ -326,6 +334,7 @@ class Serving:
             state.recorder.close()
             state.recorder = None
         state.artifact = None
+        state.judge_ready("unloaded")
         if state.store is not None and state.store is not state.prestore:
             state.store.close()
         state.store = None

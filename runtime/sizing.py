@@ -26,7 +26,16 @@ import psutil
 
 from .definition import Resources
 
-__all__ = ["Check", "Sizing", "format_sizing", "judge", "measure", "measure_model"]
+__all__ = [
+    "Check",
+    "Sizing",
+    "container_mb",
+    "format_sizing",
+    "judge",
+    "measure",
+    "measure_model",
+    "need_mb",
+]
 
 MB = 1024 * 1024
 # Multiplies the measured peak: allocator fragmentation, the HTTP server, spikes.
@@ -74,12 +83,17 @@ def measure_model(location: object, load: Load) -> tuple[object, dict[str, float
     before = _rss_mb()
     tracemalloc.start()
     try:
+        start = time.perf_counter()
         artifact = load(location)
+        seconds = time.perf_counter() - start
         traced = tracemalloc.get_traced_memory()[1] / MB
     finally:
         tracemalloc.stop()
     after = _rss_mb()
     figures = {"rss_before_load_mb": before, "rss_after_load_mb": after}
+    # The load is timed under tracing, which slows it: an upper bound, as a
+    # start-up probe's patience should be.
+    figures["model_load_s"] = seconds
     return artifact, {**figures, "model_mb": max(after - before, traced)}
 
 
@@ -160,8 +174,22 @@ def judge(figures: dict[str, float], resources: Resources) -> Sizing:
     ]
     # One worker process per whole CPU; each holds its own model and batch.
     workers = max(1, math.floor(resources.cpus))
-    memory = math.ceil(peak * HEADROOM * workers / STEP_MB) * STEP_MB
+    memory = container_mb(peak, workers)
     return Sizing(figures=figures, checks=checks, memory_mb=memory, cpus=workers)
+
+
+def container_mb(need: float, workers: int = 1) -> int:
+    """The memory to give ``workers`` processes that each measurably need ``need``
+    MB: HEADROOM for what a measurement cannot see, in steps of STEP_MB."""
+    return math.ceil(need * HEADROOM * workers / STEP_MB) * STEP_MB
+
+
+def need_mb(figures: dict[str, float]) -> float:
+    """What one serving process measurably needs: resident after loading the model,
+    plus the largest call (one record or a full batch), plus the feature store's
+    file, whose pages the kernel caches and charges to the container's memory."""
+    call = max(figures["single_peak_mb"], figures["batch_peak_mb"])
+    return figures["rss_after_load_mb"] + call + figures.get("store_mb", 0.0)
 
 
 def format_sizing(sizing: Sizing) -> str:

@@ -23,9 +23,31 @@ from prometheus_client import (
     generate_latest,
 )
 
-__all__ = ["CONTENT_TYPE", "Telemetry"]
+__all__ = [
+    "CONTENT_TYPE",
+    "DRIFT",
+    "DRIFT_ALERTS",
+    "LATENCY",
+    "READY",
+    "REALIZED_PERFORMANCE",
+    "REQUESTS",
+    "Telemetry",
+    "VIOLATIONS",
+    "latency_buckets",
+]
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
+# Metric names after the namespace, as alerting rules (``runtime.alerts``) read them.
+REQUESTS = "requests"  # a counter: exposed as <namespace>_requests_total
+LATENCY = "request_latency_seconds"
+VIOLATIONS = "contract_violations"
+DRIFT = "drift"
+DRIFT_ALERTS = "drift_alerts"
+READY = "ready"
+# Realized performance once outcomes arrive, labelled by ``metric``: not served
+# here but written by the scheduled ``monitor --labels`` job (a node_exporter
+# textfile), under this service's namespace so that its rules find it.
+REALIZED_PERFORMANCE = "realized_performance"
 # From a cached single-row predict (~0.3 ms) to a full batch (seconds).
 LATENCY_BUCKETS = (
     0.0005,
@@ -42,6 +64,16 @@ LATENCY_BUCKETS = (
     2.5,
     5.0,
 )
+
+
+def latency_buckets(budget_seconds: float | None = None) -> tuple[float, ...]:
+    """``LATENCY_BUCKETS`` and the latency budget: with a boundary at the budget, a
+    p99 read from the histogram is over the budget exactly when more than 1% of
+    requests are (between two boundaries the quantile is an interpolation)."""
+    extra = () if budget_seconds is None else (budget_seconds,)
+    return tuple(sorted(set(LATENCY_BUCKETS + extra)))
+
+
 # Fields the contract does not declare share one label value.
 UNKNOWN_FIELD = "(undeclared)"
 OTHER_ENDPOINT = "(other)"
@@ -59,9 +91,11 @@ class Telemetry:
         feature_ranges: Mapping[str, tuple[float, float]],
         task: str,
         output: str,
+        latency_budget: float | None = None,
     ) -> None:
         """``namespace`` prefixes every metric (the service's package name); ``fields``
-        are the contract's, the only field label values besides "(undeclared)"."""
+        are the contract's, the only field label values besides "(undeclared)";
+        ``latency_budget`` (seconds) becomes a boundary of the latency buckets."""
         self.registry = CollectorRegistry()
         self.endpoints = frozenset(endpoints)
         self.namespace = namespace
@@ -69,7 +103,7 @@ class Telemetry:
         self.feature_ranges = feature_ranges
         self.task, self.output = task, output
         self.requests = Counter(
-            "requests",
+            REQUESTS,
             "HTTP requests by endpoint and status code.",
             ["endpoint", "status"],
             namespace=namespace,
@@ -84,15 +118,15 @@ class Telemetry:
             registry=self.registry,
         )
         self.latency = Histogram(
-            "request_latency_seconds",
+            LATENCY,
             "Time to answer a request, by endpoint.",
             ["endpoint"],
-            buckets=LATENCY_BUCKETS,
+            buckets=latency_buckets(latency_budget),
             namespace=namespace,
             registry=self.registry,
         )
         self.violations = Counter(
-            "contract_violations",
+            VIOLATIONS,
             "Contract violations in rejected requests, by field and rule.",
             ["field", "rule"],
             namespace=namespace,
@@ -121,14 +155,14 @@ class Telemetry:
         )
         self.predictions: Histogram | Counter | None = None
         self.drift = Gauge(
-            "drift",
+            DRIFT,
             "Drift of the recent records against training (PSI or KS, per the spec).",
             ["group", "column"],
             namespace=namespace,
             registry=self.registry,
         )
         self.drift_alerts = Gauge(
-            "drift_alerts",
+            DRIFT_ALERTS,
             "Columns of the recent records whose drift is at or above the alert level.",
             namespace=namespace,
             registry=self.registry,
@@ -144,6 +178,13 @@ class Telemetry:
             "Requests the challenger scored in the shadow of the champion, by outcome "
             "(scored, timeout, error, dropped).",
             ["outcome"],
+            namespace=namespace,
+            registry=self.registry,
+        )
+        self.ready = Gauge(
+            READY,
+            "1 while the service can answer (the model loaded and its last probe "
+            "passed), else 0.",
             namespace=namespace,
             registry=self.registry,
         )
@@ -170,6 +211,9 @@ class Telemetry:
             namespace=self.namespace,
             registry=self.registry,
         )
+
+    def observe_ready(self, ready: bool) -> None:
+        self.ready.set(1 if ready else 0)
 
     def observe_request(self, path: str, status: int, seconds: float) -> None:
         endpoint = self._endpoint(path)

@@ -94,6 +94,7 @@ def test_precompute_and_store_options_exist_only_with_a_feature_store(tmp_path):
         "sizing",
         "compare",
         "contract",
+        "ops",
     ]
     assert "precompute" in _commands(stored)
     for name in ("serve", "sizing"):

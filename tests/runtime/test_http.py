@@ -111,6 +111,27 @@ def test_not_ready_until_the_lifespan_loads_the_model(http, record):
         assert client.get("/ready").json()["model_sha256"] == "abc"
 
 
+def _ready_gauge(app) -> str:
+    text = app.state.service.telemetry.render().decode()
+    return re.search(r"^orders_ready (\S+)$", text, re.MULTILINE).group(1)
+
+
+def test_the_ready_gauge_follows_the_model_and_its_probes(http, record):
+    app = http.create_app(clock=lambda: AS_OF)
+    state = app.state.service
+    assert _ready_gauge(app) == "0.0"  # not loaded yet
+    with TestClient(app) as client:
+        assert _ready_gauge(app) == "1.0"
+        state.artifact = replace(MODEL, model=None)  # cannot score any more
+        state.probed_at = float("-inf")
+        assert client.get("/ready").status_code == 503
+        assert _ready_gauge(app) == "0.0"
+        state.artifact, state.probed_at = MODEL, float("-inf")
+        assert client.get("/ready").status_code == 200
+        assert _ready_gauge(app) == "1.0"
+    assert _ready_gauge(app) == "0.0"  # unloaded
+
+
 def test_a_bad_artifact_stops_the_start(http):
     with pytest.raises(ArtifactError, match="no model artifact"):
         with TestClient(http.create_app("elsewhere")):
@@ -410,6 +431,7 @@ def test_a_store_broken_while_serving_turns_ready_false_and_predicts_503(
     assert "cannot read" in broken.json()["detail"]
     assert ready.status_code == 503 and "cannot read" in ready.json()["reason"]
     assert 'status="500"' not in metrics
+    assert "orders_ready 0.0" in metrics
 
 
 @pytest.mark.parametrize("how", ["empty file", "no tables", "no features"])

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from modelplate.runtime.telemetry import Telemetry
+from modelplate.runtime.telemetry import LATENCY_BUCKETS, Telemetry
 
 
-def telemetry(task: str = "binary_classification") -> Telemetry:
+def telemetry(task: str = "binary_classification", **options) -> Telemetry:
     return Telemetry(
         ("/predict",),
         namespace="svc",
@@ -15,7 +15,30 @@ def telemetry(task: str = "binary_classification") -> Telemetry:
         feature_ranges={"ratio": (0.0, 1.0)},
         task=task,
         output="score" if task == "binary_classification" else "prediction",
+        **options,
     )
+
+
+def test_the_latency_budget_is_a_bucket_boundary():
+    """A p99 read from the histogram is then exact at the budget."""
+    assert 0.04 not in LATENCY_BUCKETS
+    text = telemetry(latency_budget=0.04).render().decode()
+    assert 'le="0.04"' not in text  # no series before the first request
+    metrics = telemetry(latency_budget=0.04)
+    metrics.observe_request("/predict", 200, 0.039)
+    text = metrics.render().decode()
+    bucket = 'svc_request_latency_seconds_bucket{endpoint="/predict",le="0.04"} 1.0'
+    assert bucket in text
+    assert 'le="0.025"} 0.0' in text and 'le="0.05"} 1.0' in text
+
+
+def test_readiness_is_a_gauge_that_starts_at_zero():
+    metrics = telemetry()
+    assert "svc_ready 0.0" in metrics.render().decode()
+    metrics.observe_ready(True)
+    assert "svc_ready 1.0" in metrics.render().decode()
+    metrics.observe_ready(False)
+    assert "svc_ready 0.0" in metrics.render().decode()
 
 
 def test_label_values_come_from_a_closed_set():
