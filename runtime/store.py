@@ -4,8 +4,10 @@ same way whichever backend holds them.
 
 A store is a location: a file path (one SQLite file, ``runtime.sqlitestore``, no
 server) or a ``redis://`` URL (one Redis database several replicas share,
-``runtime.redisstore``). A backend only puts and gets rows; what a row is, when
-one may be served and whose store it is are decided here, once, for both.
+``runtime.redisstore``). A backend only puts and gets rows (``put``, ``rows``,
+``row``, ``any_row``, ``count``, ``open``, ``close`` and its ``location`` for
+messages); what a row is, when one may be served and whose store it is are decided
+here, once, for both.
 
 A row is an entity's key (``entity_key``) with its computation time (ISO 8601
 text) and one value per column (a float, booleans as 0/1, a null as None).
