@@ -20,6 +20,7 @@ from . import (
     mutation,
     predictionlog,
     service,
+    store,
 )
 
 SECTIONS = {
@@ -36,6 +37,8 @@ SECTIONS = {
     "predictionlog": predictionlog.run,
     # Not run by default: 800 drift reports of a trained service, a few minutes.
     "calibration": calibration.run,
+    # Not run by default: starts a redis-server (store lookups, SQLite vs Redis).
+    "store": store.run,
 }
 DEFAULT = ("generation", "drift", "service")
 rows: list[tuple[str, str, str, str, str]] = []

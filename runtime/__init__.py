@@ -26,7 +26,10 @@ LAYERS = (
     "sizing : report : distributed : serving",
     "monitoring : performance : recent : recording : comparison : outcomes",
     "pipeline : training",
-    "record : io : model : store : openapi : requests : bodies : middleware : alerts",
+    "precomputing : record : io : model : openapi : requests : bodies : middleware"
+    " : alerts",
+    "store",
+    "sqlitestore : redisstore",
     "contract : features : decisions : drift : telemetry : artifact : freshness : odcs"
     " : predictionlog : shadow",
     "csvfile : rules : serialization : statistics : functions : calibration"

@@ -32,9 +32,8 @@ def _add_store_option(parser: argparse.ArgumentParser, program: Program) -> None
     if program.precompute is not None:
         parser.add_argument(
             "--store",
-            type=Path,
-            metavar="PATH",
-            help="feature store (default: settings)",
+            metavar="PATH|URL",
+            help="feature store: a SQLite file or a redis:// URL (default: settings)",
         )
 
 
@@ -119,14 +118,17 @@ def _add_precompute(subparsers: Subparsers, program: Program) -> None:
     )
     parser.add_argument("input", type=Path, metavar="INPUT", help="CSV/Parquet records")
     parser.add_argument(
-        "--store", type=Path, metavar="PATH", help="SQLite file (default: settings)"
+        "--store",
+        metavar="PATH|URL",
+        help="a SQLite file or a redis:// URL (default: settings)",
     )
     parser.add_argument(
         "--rejects",
         type=Path,
         metavar="PATH",
         help="where to write rejected rows as read, with their line and reasons "
-        "(default: the store's stem + .rejects.csv, beside it)",
+        "(default: the store's stem + .rejects.csv, beside it; with a Redis "
+        "store, INPUT's)",
     )
     parser.add_argument(
         "--artifact", metavar="DIR", help="artifact (imputation values)"

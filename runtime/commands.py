@@ -259,16 +259,20 @@ def serve(program: Program, args: argparse.Namespace, settings) -> int:
 
 def precompute(program: Program, args: argparse.Namespace, settings) -> int:
     """Rows the contract rejects go to the rejects file, as ``score``'s do."""
-    import sqlite3
-
-    from .store import FeatureStore, compute_features
+    from .precomputing import compute_features
+    from .store import FeatureStore, is_shared
 
     spec = program.precompute
     if spec is None:  # the parser only offers the command when there is one
         raise ServiceError("this service precomputes no features")
-    path = Path(args.store or settings.feature_store)
-    rejects_path = _rejects_path(args.rejects, path, ".csv")
-    distinct({"INPUT": args.input, "store": path}, {"rejects": rejects_path})
+    location = str(args.store or settings.feature_store)
+    files = {"INPUT": args.input}
+    if is_shared(location):  # a Redis store has no folder: rejects go beside INPUT
+        beside = args.input
+    else:
+        beside = files["store"] = Path(location)
+    rejects_path = _rejects_path(args.rejects, beside, ".csv")
+    distinct(files, {"rejects": rejects_path})
     check_type(rejects_path)
     at = as_of(args.as_of)
     artifact = program.load_artifact(args.artifact or settings.artifact)
@@ -282,19 +286,14 @@ def precompute(program: Program, args: argparse.Namespace, settings) -> int:
         precompute=spec,
     )
     command = f"{program.prog} precompute"
-    store = FeatureStore(path, spec, program.contract, command=command)
+    store = FeatureStore(location, spec, program.contract, command=command)
     with Outputs().commit() as outputs:
         # Complete before the store changes; moved into place once it has.
         outputs.write(rejects_path, writer(batch.rejected(rejects), rejects_path))
-        try:
-            written = store.write(table, at)
-        except sqlite3.Error as error:
-            raise DataError(
-                f"cannot write the feature store {path}: {error}"
-            ) from error
+        written = store.write(table, at)
     _report_rejects(rejects, len(batch.frame))
     names = ", ".join(spec.features)
-    print(f"precomputed {names} for {written} entities -> {store.path}")
+    print(f"precomputed {names} for {written} entities -> {store.location}")
     print(f"rejected {len(rejects)} rows -> {rejects_path}")
     return 0
 
@@ -383,7 +382,7 @@ def sizing(program: Program, args: argparse.Namespace, settings) -> int:
     records = records.drop(columns=[target] if target else [], errors="ignore")
     store = None
     if program.precompute is not None:
-        store = args.store or settings.feature_store
+        store = str(args.store or settings.feature_store)
     result = measure(
         location,
         records,

@@ -7,7 +7,8 @@ and holds what its app does with a request between checking it
 scored on numpy arrays (``runtime.record``): a one-row DataFrame would cost
 milliseconds in pandas calls around a model that takes microseconds. With
 ``precompute``, the features it names are looked up in the feature store by
-entity (404 for one it does not hold, 409 when older than max_age).
+entity (404 for one it does not hold, 409 when older than max_age, 503 when
+the store cannot be read or reached).
 """
 
 from __future__ import annotations
@@ -171,9 +172,12 @@ class Serving:
         """The decision column, when the service has rules."""
         return self.decisions.output if self.decisions else None
 
-    def feature_store(self, path: str | os.PathLike) -> FeatureStore:
-        """This service's feature store at ``path`` (``precompute`` fills it)."""
-        return FeatureStore(path, self.precompute, self.contract, command=self.command)
+    def feature_store(self, location: str | os.PathLike) -> FeatureStore:
+        """This service's feature store at ``location``, a SQLite file or a
+        ``redis://`` URL (``precompute`` fills it)."""
+        return FeatureStore(
+            location, self.precompute, self.contract, command=self.command
+        )
 
     def score_records(
         self,

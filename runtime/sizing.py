@@ -130,7 +130,7 @@ def measure(
     load: Load,
     score: Score,
     resources: Resources,
-    store: Path | None = None,
+    store: str | Path | None = None,
     runs: int = 200,
     seconds: float = 2.0,
 ) -> Sizing:
@@ -152,8 +152,9 @@ def measure(
         measured = _latency(call, max(count, 1), seconds)
         figures.update({f"{name}_{key}": value for key, value in measured.items()})
     figures["batch_records"] = float(len(batch))
-    on_disk = store is not None and store.is_file()
-    figures["store_mb"] = store.stat().st_size / MB if on_disk else 0.0
+    # A SQLite store's size on disk; a Redis store's memory is its server's.
+    on_disk = store is not None and Path(store).is_file()
+    figures["store_mb"] = Path(store).stat().st_size / MB if on_disk else 0.0
     return judge(figures, resources)
 
 

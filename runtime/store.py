@@ -1,50 +1,46 @@
 # modelplate runtime, vendored: `modelplate update` replaces it and reports edits.
-"""Features computed ahead of time, in batch, and looked up online by entity.
+"""The feature store: precomputed features looked up online by entity, judged the
+same way whichever backend holds them.
 
-``compute_features`` runs the same contract and feature functions as scoring over
-a batch, one row per entity; ``FeatureStore`` keeps the result with its
-computation time in one SQLite file (no server) and serves lookups that refuse
-values older than the service's ``Precompute.max_age`` and name every missing
-entity. There is no silent fallback: a request for an unknown or stale entity
-fails loudly, because scoring it with made-up features would look like a normal
-answer. A store remembers the columns and the contract it was written for and
-refuses to serve another service's features.
+A store is a location: a file path (one SQLite file, ``runtime.sqlitestore``, no
+server) or a ``redis://`` URL (one Redis database several replicas share,
+``runtime.redisstore``). A backend only puts and gets rows (``put``, ``rows``,
+``row``, ``any_row``, ``count``, ``open``, ``close`` and its ``location`` for
+messages); what a row is, when one may be served and whose store it is are decided
+here, once, for both.
+
+A row is an entity's key (``entity_key``) with its computation time (ISO 8601
+text) and one value per column (a float, booleans as 0/1, a null as None).
+Lookups refuse values older than the service's ``Precompute.max_age`` or with no
+readable past time, values that are not finite numbers, and entities the store
+does not hold, naming every one: there is no silent fallback, because scoring
+with made-up features would look like a normal answer. A store remembers the
+columns and the contract it was written for and refuses another service's.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
+import os
 from collections.abc import Mapping, Sequence
-from contextlib import closing
 from datetime import timedelta
-from functools import cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .contract import validate_frame
-from .definition import Contract, Features, Precompute
+from .definition import Contract, Precompute
 from .errors import (
     FeatureStoreError,
     MissingEntityError,
     NullFeatureError,
     StaleFeatureError,
 )
-from .features import assemble, derive_features, impute
 from .freshness import finite, staleness
+from .redisstore import SCHEMES, RedisRows
+from .sqlitestore import SqliteRows
 
-__all__ = [
-    "FeatureStore",
-    "compute_features",
-    "entity_key",
-    "entity_keys",
-    "online_features",
-]
+__all__ = ["FeatureStore", "entity_key", "entity_keys", "is_shared"]
 
-# Keeps the SQL statements under SQLite's limit on bound parameters.
-_CHUNK = 500
 _SHOWN = 5  # entities named in an error message; the exception holds them all
 
 
@@ -63,58 +59,13 @@ def entity_keys(values: pd.Series) -> list[str]:
     return [str(value) for value in values.tolist()]
 
 
-def compute_features(
-    frame: pd.DataFrame,
-    imputation: Mapping[str, object],
-    as_of: pd.Timestamp,
-    *,
-    contract: Contract,
-    features: Features,
-    precompute: Precompute,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(one row per entity: the entity and the precomputed columns, rejected rows).
-
-    Pure. The features are the scoring path's own (same contract, imputation and
-    functions). When an entity appears more than once the last row wins, as in a
-    snapshot appended to over time.
-    """
-    valid, rejects = validate_frame(frame, contract)
-    inputs = impute(valid, imputation, contract.fields)
-    derived = derive_features(inputs, valid, as_of, features)
-    entity = precompute.entity
-    table = pd.concat([valid[[entity]], derived[list(precompute.columns)]], axis=1)
-    return table.drop_duplicates(entity, keep="last"), rejects
-
-
-def online_features(
-    valid: pd.DataFrame,
-    as_of: pd.Timestamp,
-    imputation: Mapping[str, object],
-    store: FeatureStore,
-    features: Features,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(derived features, model input frame) of checked requests, the precomputed
-    features looked up in ``store`` by entity."""
-    looked_up = store.lookup(valid[store.precompute.entity], as_of)
-    inputs = impute(valid, imputation, store.contract.fields)
-    derived = derive_features(inputs, valid, as_of, features, looked_up)
-    return derived, assemble(inputs, derived, features)
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-@cache
-def _select(columns: tuple[str, ...], count: int) -> str:
-    """The query for ``count`` entities' rows (built once per size; 0: all)."""
-    selected = ", ".join(_quote(column) for column in columns)
-    query = f"SELECT entity, computed_at, {selected} FROM features"
-    return f"{query} WHERE entity IN ({', '.join('?' * count)})" if count else query
+def is_shared(location: str | os.PathLike) -> bool:
+    """Whether ``location`` names a Redis database rather than a SQLite file."""
+    return str(location).startswith(SCHEMES)
 
 
 class FeatureStore:
-    """Precomputed features in one SQLite file, keyed by entity, with their time.
+    """Precomputed features at ``location``, keyed by entity, with their time.
 
     ``precompute`` says which entity and columns it holds and how old a value may
     be; ``contract`` is the input contract the features were computed under;
@@ -123,109 +74,52 @@ class FeatureStore:
 
     def __init__(
         self,
-        path: str | Path,
+        location: str | os.PathLike,
         precompute: Precompute,
         contract: Contract,
         *,
         command: str = "precompute",
     ) -> None:
-        self.path = Path(path)
         self.precompute = precompute
         self.contract = contract
         self.command = command
         self._columns = tuple(precompute.columns)
         self._booleans = frozenset(precompute.booleans)
         self._max_age = timedelta(seconds=precompute.max_age_seconds)
-        self._reader: sqlite3.Connection | None = None
+        self.identity = {
+            "columns": json.dumps(list(self._columns)),
+            "contract_hash": contract.hash,
+        }
+        backend = RedisRows if is_shared(location) else SqliteRows
+        self.backend = backend(os.fspath(location), self._columns, self._check, command)
+        self.location = self.backend.location
 
     def open(self) -> FeatureStore:
-        """Check the store now and keep one read-only connection for its lookups.
+        """Check the store now and keep a connection for its lookups.
 
-        The service opens its store when it starts, so a missing, unreadable or
-        empty file, or one written for other features, stops it there, and a
+        The service opens its store when it starts, so a missing, unreachable or
+        empty store, or one written for other features, stops it there, and a
         lookup saves a connect.
         """
-        self.close()
-        self._reader = self._connect()
+        self.backend.open()
         self.sample()
         return self
 
     def close(self) -> None:
-        if self._reader is not None:
-            self._reader.close()
-            self._reader = None
+        self.backend.close()
 
-    def _connect(self) -> sqlite3.Connection:
-        if not self.path.is_file():
+    def _check(self, stored: Mapping[str, str] | None) -> None:
+        """Refuse a store written for other columns or another contract."""
+        if stored is not None and dict(stored) != self.identity:
             raise FeatureStoreError(
-                f"no feature store at {self.path}: run `{self.command}` first"
-            )
-        uri = self.path.resolve().as_uri() + "?mode=ro"
-        try:
-            # Lookups never overlap, but the app may run them on another thread
-            # than the one that opened the store (the tests' client does).
-            connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from None
-        try:
-            self._check(connection)
-        except BaseException:
-            connection.close()
-            raise
-        return connection
-
-    def _unreadable(self, error: sqlite3.Error) -> FeatureStoreError:
-        return FeatureStoreError(
-            f"{self.path}: cannot read the feature store ({error}); "
-            f"run `{self.command}` again (into a new file)"
-        )
-
-    def _query(self, query: str, parameters: Sequence[object] = ()) -> list[tuple]:
-        """The rows of ``query`` on the open connection (or a new one); a file that
-        is not, or no longer, a readable store is a ``FeatureStoreError``."""
-        connection = self._reader or self._connect()
-        try:
-            return connection.execute(query, parameters).fetchall()
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from None
-        finally:
-            if connection is not self._reader:
-                connection.close()
-
-    def sample(self) -> dict[str, np.ndarray]:
-        """Any one entity's columns, whatever their age, as ``lookup_one`` gives
-        them (a null as 0): a cheap proof that the store answers, for readiness."""
-        found = self._query(f"{_select(self._columns, 0)} LIMIT 1")
-        if not found:
-            raise FeatureStoreError(
-                f"{self.path}: holds no precomputed features; "
-                f"run `{self.command}` over the entities to serve"
-            )
-        row = [value if finite(value) else 0.0 for value in found[0][2:]]
-        return self._record_columns(row)
-
-    def _meta(self) -> dict[str, str]:
-        columns = json.dumps(list(self._columns))
-        return {"columns": columns, "contract_hash": self.contract.hash}
-
-    def _check(self, connection: sqlite3.Connection) -> None:
-        try:
-            stored = dict(connection.execute("SELECT key, value FROM meta").fetchall())
-            # The features table must be there with every column, not just meta.
-            connection.execute(f"{_select(self._columns, 0)} LIMIT 0").fetchall()
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from None
-        if stored != self._meta():
-            raise FeatureStoreError(
-                f"{self.path}: written for other features or another input contract; "
-                f"run `{self.command}` again (into a new file)"
+                f"{self.location}: written for other features or another input "
+                f"contract; run `{self.command}` again (into a new store)"
             )
 
     def write(self, table: pd.DataFrame, computed_at: pd.Timestamp) -> int:
-        """Insert or replace each entity's row (one transaction); the rows written."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        """Insert or replace each entity's row, all at once; the rows written."""
         values = table[list(self._columns)].astype(np.float64)
-        # SQLite has no NaN: a missing value is stored as NULL.
+        # A missing value is stored as a null.
         values = values.astype(object).where(values.notna(), None)
         when = computed_at.isoformat()
         keys = entity_keys(table[self.precompute.entity])
@@ -233,33 +127,19 @@ class FeatureStore:
             (key, when, *row)
             for key, row in zip(keys, values.itertuples(index=False), strict=True)
         ]
-        columns = ", ".join(f"{_quote(column)} REAL" for column in self._columns)
-        marks = ", ".join("?" * (len(self._columns) + 2))
-        with closing(sqlite3.connect(self.path)) as connection, connection:
-            connection.execute(
-                "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)"
-            )
-            connection.execute(
-                "CREATE TABLE IF NOT EXISTS features (entity TEXT PRIMARY KEY, "
-                f"computed_at TEXT NOT NULL, {columns})"
-            )
-            connection.executemany(
-                "INSERT OR IGNORE INTO meta VALUES (?, ?)", self._meta().items()
-            )
-            self._check(connection)
-            connection.executemany(
-                f"INSERT OR REPLACE INTO features VALUES ({marks})", rows
-            )
+        self.backend.put(self.identity, rows)
         return len(rows)
 
-    def _read(self, keys: list[str]) -> dict[str, tuple]:
-        found: dict[str, tuple] = {}
-        unique = sorted(set(keys))
-        for start in range(0, len(unique), _CHUNK):
-            chunk = unique[start : start + _CHUNK]
-            for entity, *row in self._query(_select(self._columns, len(chunk)), chunk):
-                found[entity] = tuple(row)
-        return found
+    def sample(self) -> dict[str, np.ndarray]:
+        """Any one entity's columns, whatever their age, as ``lookup_one`` gives
+        them (a null as 0): a cheap proof that the store answers, for readiness."""
+        found = self.backend.any_row()
+        if found is None:
+            raise FeatureStoreError(
+                f"{self.location}: holds no precomputed features; "
+                f"run `{self.command}` over the entities to serve"
+            )
+        return self._record_columns([v if finite(v) else 0.0 for v in found[1:]])
 
     def _fresh(self, keys: list[str], as_of: pd.Timestamp) -> dict[str, tuple]:
         """The stored rows of ``keys``, or an error naming every entity it cannot
@@ -269,7 +149,7 @@ class FeatureStore:
         then ``StaleFeatureError`` naming those whose features are stale
         (``staleness``), then ``NullFeatureError`` naming those with a null value.
         """
-        found = self._read(keys)
+        found = self.backend.rows(keys)
         missing = sorted({key for key in keys if key not in found})
         if missing:
             raise self._missing(missing)
@@ -291,7 +171,7 @@ class FeatureStore:
 
     def _nulls(self, row: Sequence[object]) -> list[str]:
         """The columns of a stored row that hold no finite number: null (how a NaN
-        is stored), or anything else a hand-edited SQLite file may hold."""
+        is stored), or anything else a hand-edited store may hold."""
         return [
             column
             for column, value in zip(self._columns, row, strict=True)
@@ -306,7 +186,7 @@ class FeatureStore:
 
     def _missing(self, missing: list[str]) -> MissingEntityError:
         return MissingEntityError(
-            f"{self._named(missing)}: no precomputed features in {self.path}; "
+            f"{self._named(missing)}: no precomputed features in {self.location}; "
             f"run `{self.command}` over data that includes them",
             missing,
         )
@@ -358,13 +238,13 @@ class FeatureStore:
         """``lookup`` of one entity, as the one-record path's columns."""
         key = entity_key(entity)
         # ``_fresh`` for one key, with none of its bookkeeping: this runs per request.
-        found = self._query(_select(self._columns, 1), (key,))
-        if not found:
+        found = self.backend.row(key)
+        if found is None:
             raise self._missing([key])
-        row = found[0][2:]
-        reason = staleness(found[0][1], as_of.to_pydatetime(warn=False), self._max_age)
+        reason = staleness(found[0], as_of.to_pydatetime(warn=False), self._max_age)
         if reason is not None:
             raise self._stale({key: reason}, as_of)
+        row = found[1:]
         nulls = self._nulls(row)
         if nulls:
             raise self._null({key: nulls})
@@ -381,7 +261,4 @@ class FeatureStore:
         return columns
 
     def __len__(self) -> int:
-        if not self.path.is_file():
-            return 0
-        with closing(sqlite3.connect(self.path)) as connection:
-            return connection.execute("SELECT COUNT(*) FROM features").fetchone()[0]
+        return self.backend.count()

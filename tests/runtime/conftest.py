@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from redis_server import running_redis
 
 from modelplate.runtime.definition import Contract, Field
 
@@ -34,3 +37,20 @@ def record() -> dict[str, object]:
         "placed": "2024-05-01",
         "Ship To": "Lyon",
     }
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory) -> Iterator[str]:
+    """One real redis-server for the session (see ``redis_server.running_redis``)."""
+    with running_redis(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
+@pytest.fixture
+def redis_url(redis_server) -> str:
+    """The session's Redis database 0, emptied for this test."""
+    import redis
+
+    with redis.Redis.from_url(redis_server) as client:
+        client.flushdb()
+    return redis_server

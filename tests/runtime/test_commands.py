@@ -12,9 +12,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from orders import FEATURES, STORE, one_error_line, program, write_sample
+from redis_server import free_port
 
 from modelplate.runtime import cli
 from modelplate.runtime.artifact import METADATA_FILE
+from modelplate.runtime.store import FeatureStore
 
 # Twice the items, precomputed per order.
 DOUBLED = replace(
@@ -144,6 +146,30 @@ def test_precompute_writes_its_rejects_beside_the_store(tmp_path, trained, capsy
     argv += ["--rejects", str(store)]
     assert cli.main(orders, argv) == 1
     assert "store" in one_error_line(capsys)
+
+
+def test_precompute_into_redis_writes_its_rejects_beside_the_input(
+    tmp_path, trained, redis_url, capsys
+):
+    orders = program(tmp_path, precompute=PRECOMPUTED, features=DOUBLED)
+    argv = ["precompute", str(_hostile(tmp_path)), "--store", redis_url]
+    assert cli.main(orders, argv) == 0
+    assert f"for 2 entities -> {redis_url}" in capsys.readouterr().out
+    rejects = pd.read_csv(tmp_path / "hostile.rejects.csv", dtype=str)
+    assert rejects["order_id"].tolist() == ["O2", "O3", "O4", "O5"]
+    store = FeatureStore(redis_url, PRECOMPUTED, orders.contract)
+    assert len(store) == 2
+
+
+def test_precompute_into_an_unreachable_redis_is_one_line(tmp_path, trained, capsys):
+    orders = program(tmp_path, precompute=PRECOMPUTED, features=DOUBLED)
+    url = f"redis://:hunter2@127.0.0.1:{free_port()}/0"
+    argv = ["precompute", str(_hostile(tmp_path)), "--store", url]
+    assert cli.main(orders, argv) == 1
+    error = one_error_line(capsys)
+    assert "cannot use the feature store at redis://127.0.0.1:" in error
+    assert "hunter2" not in error
+    assert not (tmp_path / "hostile.rejects.csv").exists()
 
 
 @pytest.mark.parametrize(

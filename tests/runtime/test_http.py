@@ -10,15 +10,17 @@ import socket
 import sqlite3
 import threading
 import time
-from contextlib import closing
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+import redis
 import uvicorn
 from fastapi.testclient import TestClient
+from redis_server import running_redis
 from sklearn.linear_model import LogisticRegression
 
 from modelplate.runtime.bodies import (
@@ -360,6 +362,11 @@ class StoreSettings(Settings):
 
 @pytest.fixture
 def stored(contract, record, tmp_path) -> tuple[Http, StoreSettings]:
+    return _with_store(contract, record, str(tmp_path / "features.sqlite"))
+
+
+def _with_store(contract, record, location: str) -> tuple[Http, StoreSettings]:
+    """The service of ``PRECOMPUTE``, its store at ``location`` filled."""
     matrix = np.array([[n % 7 + 1, n * 3.5] for n in range(30)])
     model = LogisticRegression().fit(matrix, matrix[:, 0] > 4)
     artifact = Artifact(model, columns=STORED.model_columns)
@@ -375,7 +382,7 @@ def stored(contract, record, tmp_path) -> tuple[Http, StoreSettings]:
         namespace="orders",
         precompute=PRECOMPUTE,
     )
-    settings = StoreSettings(feature_store=str(tmp_path / "features.sqlite"))
+    settings = StoreSettings(feature_store=location)
     store = serving.feature_store(settings.feature_store)
     table = pd.DataFrame({"order_id": ["O0001", "O0002"], "per_item": [3.0, 5.0]})
     store.write(table, AS_OF)
@@ -432,6 +439,37 @@ def test_a_store_broken_while_serving_turns_ready_false_and_predicts_503(
     assert ready.status_code == 503 and "cannot read" in ready.json()["reason"]
     assert 'status="500"' not in metrics
     assert "orders_ready 0.0" in metrics
+
+
+def test_a_redis_store_gone_while_serving_turns_ready_false_and_predicts_503(
+    contract, record, tmp_path
+):
+    request = {k: v for k, v in record.items() if k != "amount"}
+    with ExitStack() as server:
+        url = server.enter_context(running_redis(tmp_path))
+        http, settings = _with_store(contract, record, url)
+        with TestClient(http.create_app(settings, clock=lambda: AS_OF)) as client:
+            assert client.get("/ready").status_code == 200
+            assert _post(client, "/predict", request).status_code == 200
+            server.close()  # the Redis server stops; the service stays up
+            alone = _post(client, "/predict", request)
+            batch = _post(client, "/predict/batch", {"records": [request]})
+            ready = client.get("/ready")
+    for response in (alone, batch):
+        assert response.status_code == 503
+        assert f"cannot use the feature store at {url}" in response.json()["detail"]
+    assert ready.status_code == 503 and url in ready.json()["reason"]
+
+
+def test_a_redis_store_without_features_stops_the_start(contract, record, redis_url):
+    http, settings = _with_store(contract, record, redis_url)
+    with redis.Redis.from_url(redis_url) as client:
+        client.flushdb()
+    with pytest.raises(FeatureStoreError, match=f"no feature store at {redis_url}"):
+        with TestClient(http.create_app(settings)):
+            pass
+    with pytest.raises(FeatureStoreError, match=f"no feature store at {redis_url}"):
+        http.run(settings, http.create_app)
 
 
 @pytest.mark.parametrize("how", ["empty file", "no tables", "no features"])

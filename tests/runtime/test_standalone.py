@@ -24,6 +24,8 @@ ALLOWED |= {
     "re2",
 }
 ALLOWED |= {"dask", "distributed", "sklearn", "skl2onnx", "onnx", "scipy", "starlette"}
+# The shared feature store's client, in the generated project's [redis] extra.
+ALLOWED |= {"redis"}
 
 
 @pytest.mark.parametrize("name", MODULES)
