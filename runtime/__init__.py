@@ -33,7 +33,7 @@ LAYERS = (
     "contract : features : decisions : drift : telemetry : artifact : freshness : odcs"
     " : predictionlog : shadow",
     "csvfile : rules : serialization : statistics : functions : calibration"
-    " : yamltext : promql",
+    " : yamltext : promql : estimation",
     "files",
     "definition : errors",
 )

@@ -1,0 +1,174 @@
+# modelplate runtime, vendored: `modelplate update` replaces it and reports edits.
+"""A classifier's performance estimated before its labels arrive.
+
+Confidence-based performance estimation: once its scores are calibrated (a score of
+0.8 is right 80% of the time), a classifier's own outputs say how often it will be
+right. Each row contributes its calibrated probability to the expected confusion
+matrix (and to the expected ROC curve), and the metric is computed from those
+expectations. It stays right under covariate shift (the inputs move, the relation
+between inputs and outcome does not), the usual way a model's traffic changes; it
+cannot see concept drift, which only labels reveal, so realized performance is shown
+beside it wherever labels exist.
+
+The calibration is learned at training, on the held-out rows (isotonic: monotone,
+no shape assumed), and stored in the artifact as knots that ``numpy.interp`` applies:
+estimating needs no scikit-learn. A regressor's error cannot be estimated this way
+(a prediction carries no confidence): ``estimate`` says so rather than guessing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["ESTIMABLE", "Calibration", "calibrate", "estimate", "fit_calibration"]
+
+THRESHOLD = 0.5  # as performance.THRESHOLD: a binary model's positive call
+PROBABILITY = "probability["
+# What can be estimated from calibrated probabilities, per task.
+ESTIMABLE = {
+    "binary_classification": (
+        "roc_auc",
+        "accuracy",
+        "balanced_accuracy",
+        "f1",
+        "precision",
+        "recall",
+        "log_loss",
+        "brier",
+    ),
+    "multiclass_classification": ("accuracy", "f1_macro", "log_loss", "roc_auc"),
+    "regression": (),
+}
+EPSILON = 1e-15
+
+# {class or "score": {"x": knots, "y": calibrated values}}
+Calibration = Mapping[str, Mapping[str, Sequence[float]]]
+
+
+def _isotonic(scores: np.ndarray, outcomes: np.ndarray) -> dict[str, list[float]]:
+    from sklearn.isotonic import IsotonicRegression  # training only
+
+    fitted = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(
+        scores, outcomes
+    )
+    return {
+        "x": fitted.X_thresholds_.tolist(),
+        "y": fitted.y_thresholds_.tolist(),
+    }
+
+
+def fit_calibration(
+    task: str, outputs: pd.DataFrame, labels: np.ndarray, positive: object = True
+) -> dict | None:
+    """The calibration of held-out ``outputs`` (``score``, or ``probability[c]``
+    columns) against their ``labels``; None for a regressor."""
+    if task == "binary_classification":
+        scores = outputs["score"].to_numpy(dtype=float)
+        return {"score": _isotonic(scores, labels.astype(bool).astype(float))}
+    if task == "multiclass_classification":
+        truth = np.asarray(labels).astype(str)
+        return {
+            name[len(PROBABILITY) : -1]: _isotonic(
+                outputs[name].to_numpy(dtype=float),
+                (truth == name[len(PROBABILITY) : -1]).astype(float),
+            )
+            for name in outputs.columns
+            if str(name).startswith(PROBABILITY)
+        }
+    return None
+
+
+def calibrate(knots: Mapping[str, Sequence[float]], scores: np.ndarray) -> np.ndarray:
+    return np.interp(scores, knots["x"], knots["y"])
+
+
+def _expected_auc(scores: np.ndarray, chance: np.ndarray) -> float:
+    """The area under the ROC curve whose true and false positives at each cut are
+    the calibrated chances of the rows above it (tied scores cut together)."""
+    order = np.argsort(-scores, kind="stable")
+    scores, chance = scores[order], chance[order]
+    cuts = np.r_[np.flatnonzero(np.diff(scores)), len(scores) - 1]
+    positives = np.cumsum(chance)[cuts]
+    negatives = np.cumsum(1.0 - chance)[cuts]
+    if positives[-1] <= 0 or negatives[-1] <= 0:
+        return float("nan")
+    tpr = np.r_[0.0, positives / positives[-1]]
+    fpr = np.r_[0.0, negatives / negatives[-1]]
+    return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2))
+
+
+def _binary(metric: str, scores: np.ndarray, chance: np.ndarray) -> float:
+    called = scores > THRESHOLD
+    tp = float(np.sum(chance[called]))
+    fp = float(np.sum(1 - chance[called]))
+    fn = float(np.sum(chance[~called]))
+    tn = float(np.sum(1 - chance[~called]))
+    if metric == "roc_auc":
+        return _expected_auc(scores, chance)
+    if metric == "accuracy":
+        return (tp + tn) / len(scores)
+    if metric == "balanced_accuracy":
+        return (tp / max(tp + fn, EPSILON) + tn / max(tn + fp, EPSILON)) / 2
+    if metric == "precision":
+        return tp / (tp + fp) if tp + fp else 0.0
+    if metric == "recall":
+        return tp / max(tp + fn, EPSILON)
+    if metric == "f1":
+        return 2 * tp / max(2 * tp + fp + fn, EPSILON)
+    clipped = np.clip(scores, EPSILON, 1 - EPSILON)
+    if metric == "log_loss":
+        losses = -(chance * np.log(clipped) + (1 - chance) * np.log(1 - clipped))
+        return float(np.mean(losses))
+    # brier: E[(score - y)^2] with y ~ Bernoulli(chance)
+    return float(np.mean(chance * (1 - scores) ** 2 + (1 - chance) * scores**2))
+
+
+def _multiclass(metric: str, frame: pd.DataFrame, calibration: Calibration) -> float:
+    classes = list(calibration)
+    raw = np.column_stack(
+        [frame[f"{PROBABILITY}{c}]"].to_numpy(dtype=float) for c in classes]
+    )
+    chances = np.column_stack(
+        [calibrate(calibration[c], raw[:, i]) for i, c in enumerate(classes)]
+    )
+    chances /= np.maximum(chances.sum(axis=1, keepdims=True), EPSILON)
+    called = np.argmax(raw, axis=1)
+    rows = np.arange(len(frame))
+    if metric == "accuracy":
+        return float(np.mean(chances[rows, called]))
+    if metric == "log_loss":
+        clipped = np.clip(raw, EPSILON, 1)
+        return float(np.mean(-np.sum(chances * np.log(clipped), axis=1)))
+    if metric == "roc_auc":  # one against the rest, averaged as scikit-learn does
+        areas = [_expected_auc(raw[:, i], chances[:, i]) for i in range(len(classes))]
+        return float(np.nanmean(areas))
+    scores = []  # f1_macro: each class's expected F1
+    for i in range(len(classes)):
+        mine = called == i
+        tp = float(np.sum(chances[mine, i]))
+        fp = float(np.sum(1 - chances[mine, i]))
+        fn = float(np.sum(chances[~mine, i]))
+        scores.append(2 * tp / max(2 * tp + fp + fn, EPSILON))
+    return float(np.mean(scores))
+
+
+def estimate(
+    task: str, metric: str, frame: pd.DataFrame, calibration: Calibration | None
+) -> tuple[float | None, str]:
+    """(the estimated ``metric`` of the outputs in ``frame``, or None, and why)."""
+    if task == "regression":
+        return None, "no estimate for a regressor: its predictions carry no confidence"
+    if metric not in ESTIMABLE[task]:
+        return None, f"{metric} cannot be estimated from calibrated probabilities"
+    if not calibration:
+        return None, "the artifact holds no calibration: retrain to estimate"
+    if frame.empty:
+        return None, "no rows"
+    if task == "binary_classification":
+        scores = frame["score"].to_numpy(dtype=float)
+        chance = calibrate(calibration["score"], scores)
+        return _binary(metric, scores, chance), "confidence-based estimate"
+    return _multiclass(metric, frame, calibration), "confidence-based estimate"
