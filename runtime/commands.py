@@ -302,13 +302,19 @@ def monitor(program: Program, args: argparse.Namespace, settings) -> int:
     """Drift and/or performance; exit 2 on an alert, so a scheduler can act on it."""
     import json
 
-    from .monitoring import drift_report
-    from .report import format_drift, format_performance, render_html, to_json
+    from .monitoring import drift_report, estimated_performance
+    from .report import (
+        format_drift,
+        format_estimate,
+        format_performance,
+        render_html,
+        to_json,
+    )
     from .review import PROM_FILE, realized_metrics
 
     if args.current is None and args.labels is None:
         raise ServiceError("monitor needs --current PATH, --labels PATH or both")
-    drift = performance = None
+    drift = performance = estimated = None
     if args.current is not None:
         artifact = program.load_artifact(args.artifact or settings.artifact)
         if "statistics" not in artifact.metadata:
@@ -321,13 +327,17 @@ def monitor(program: Program, args: argparse.Namespace, settings) -> int:
         at = as_of(args.as_of)
         drift = drift_report(program.scorer, frame, artifact, at, settings_of_drift)
         print(format_drift(drift))
+        metric = program.monitoring.performance.metric
+        estimated = estimated_performance(program.scorer, frame, artifact, at, metric)
+        print(format_estimate(estimated))
     if args.labels is not None:
         performance = _performance(program, args, settings)
         print(format_performance(performance))
     statuses = [r.status for r in (drift, performance) if r is not None]
     status = next((s for s in ("alert", "warn") if s in statuses), "ok")
     output = Path(args.output or settings.reports)
-    report = json.dumps(to_json(drift, performance, status), indent=2) + "\n"
+    document = to_json(drift, performance, status, estimated)
+    report = json.dumps(document, indent=2) + "\n"
     page = render_html(program.title, drift, performance, now().isoformat())
     with Outputs().commit() as outputs:
         outputs.write(output / "monitoring.json", lambda f: f.write(report.encode()))

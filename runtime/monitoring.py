@@ -22,6 +22,7 @@ from .contract import validate_frame
 from .definition import Contract, Drift
 from .drift import STATUSES, ColumnDrift, column_drift
 from .errors import MonitoringError
+from .estimation import estimate
 from .features import build_features
 from .pipeline import Scorer, Trained
 from .serialization import to_matrix
@@ -32,6 +33,7 @@ __all__ = [
     "Reference",
     "RollingDrift",
     "drift_report",
+    "estimated_performance",
     "judge",
     "monitored",
     "observed",
@@ -196,6 +198,31 @@ def drift_report(
     groups = observed(scorer, valid, artifact, as_of)
     columns = judge(groups, artifact.metadata["statistics"], drift)
     return _report(columns, len(valid), len(rejects), drift)
+
+
+def estimated_performance(
+    scorer: Scorer,
+    frame: pd.DataFrame,
+    artifact: Reference,
+    as_of: pd.Timestamp,
+    metric: str,
+) -> dict:
+    """The ``metric`` a classifier can be expected to reach on a batch of raw
+    records, from its own calibrated outputs (``runtime.estimation``): ``value``
+    (None, with the ``reason``, when there is no estimate), ``rows`` and, for
+    comparison, the metric it reached on its held-out rows."""
+    valid, _ = validate_frame(frame, scorer.contract)
+    outputs = scorer.score_valid(valid, artifact, as_of) if len(valid) else valid
+    calibration = artifact.metadata.get("calibration")
+    value, reason = estimate(scorer.task, metric, outputs, calibration)
+    held_out = artifact.metadata.get("metrics", {}).get(metric)
+    return {
+        "metric": metric,
+        "value": value,
+        "reason": reason,
+        "rows": len(valid),
+        "held_out": held_out,
+    }
 
 
 class RollingDrift:

@@ -19,7 +19,13 @@ from .monitoring import DriftReport
 if TYPE_CHECKING:  # performance needs scikit-learn, which a serving install lacks
     from .performance import PerformanceReport
 
-__all__ = ["format_drift", "format_performance", "render_html", "to_json"]
+__all__ = [
+    "format_drift",
+    "format_estimate",
+    "format_performance",
+    "render_html",
+    "to_json",
+]
 
 WIDTH, HEIGHT, PAD = 560, 200, 36
 REFERENCE, CURRENT, ALERT_COLOR = "#8a9bb0", "#d9822b", "#c23030"
@@ -33,13 +39,30 @@ _STYLE = (
 
 
 def to_json(
-    drift: DriftReport | None, performance: PerformanceReport | None, status: str
+    drift: DriftReport | None,
+    performance: PerformanceReport | None,
+    status: str,
+    estimated: dict | None = None,
 ) -> dict:
     return {
         "status": status,
         "drift": drift.to_json() if drift else None,
         "performance": performance.to_json() if performance else None,
+        "estimated_performance": estimated,
     }
+
+
+def format_estimate(estimated: dict) -> str:
+    """One line: the estimated metric beside the held-out one, or why there is none."""
+    metric, value = estimated["metric"], estimated["value"]
+    if value is None:
+        return f"estimated {metric}: none ({estimated['reason']})"
+    held_out = estimated.get("held_out")
+    beside = f"; held-out {held_out:.3f}" if held_out is not None else ""
+    return (
+        f"estimated {metric}: {value:.3f} on {estimated['rows']} rows "
+        f"({estimated['reason']}, before labels{beside})"
+    )
 
 
 def _number(value: float | None) -> str:

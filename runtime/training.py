@@ -19,6 +19,7 @@ from .contract import validate_frame
 from .definition import Contract, Features, Field, Model
 from .drift import column_drift
 from .errors import TrainingError
+from .estimation import fit_calibration
 from .features import Imputer, build_features
 from .model import evaluate, fit, predict
 from .serialization import to_matrix
@@ -108,6 +109,20 @@ def _split(target: np.ndarray, settings: Model, seed: int, test_size: float):
         raise TrainingError(f"cannot split the training data: {error}") from error
 
 
+def outputs_frame(settings: Model, model, outputs) -> pd.DataFrame:
+    """What ``predict`` returned, as the columns scoring writes (``score``, or a
+    classifier's ``probability[<class>]``)."""
+    if settings.task == "multiclass_classification":
+        probabilities = outputs[1]
+        return pd.DataFrame(
+            {
+                f"probability[{label}]": probabilities[:, i]
+                for i, label in enumerate(model.classes_)
+            }
+        )
+    return pd.DataFrame({settings.output: outputs})
+
+
 def output_gap(described: dict, output: str, fitted: np.ndarray) -> dict:
     """How far the model's outputs on its training rows are from those on held-out
     rows (``described``), as both drift statistics: its overfitting, which drift
@@ -172,6 +187,9 @@ def train(
     )
     held_out = predict(settings.task, model, test_matrix)
     fitted = predict(settings.task, model, train_matrix)
+    calibration = fit_calibration(
+        settings.task, outputs_frame(settings, model, held_out), target[test_at]
+    )
     if settings.task == "multiclass_classification":
         held_out, fitted = held_out[0], fitted[0]  # the labels, not probabilities
     _check_bar(settings.metric, score, min_metric, max_metric)
@@ -200,6 +218,9 @@ def train(
         # do not (the model has fitted them).
         "output": describe(pd.DataFrame({settings.output: held_out}), bins),
     }
+    if calibration is not None:
+        # Performance is estimated from it before labels arrive (runtime.estimation).
+        metadata["calibration"] = calibration
     metadata["statistics"]["output_gap"] = output_gap(
         metadata["statistics"]["output"], settings.output, fitted
     )

@@ -11,6 +11,7 @@ from modelplate.runtime.monitoring import DriftReport
 from modelplate.runtime.performance import PerformanceReport, WindowScore
 from modelplate.runtime.report import (
     format_drift,
+    format_estimate,
     format_performance,
     render_html,
     to_json,
@@ -83,6 +84,7 @@ def test_the_json_is_json():
         "status": "ok",
         "drift": None,
         "performance": None,
+        "estimated_performance": None,
     }
 
 
@@ -102,3 +104,21 @@ def test_each_section_is_optional():
     assert "Drift: alert" in drift_only and "Performance" not in drift_only
     performance_only = render_html("t", None, PERFORMANCE, "now")
     assert "Performance: alert" in performance_only and "Drift" not in performance_only
+
+
+def test_an_estimate_is_one_line_beside_the_held_out_metric_or_says_why_not():
+    estimated = {
+        "metric": "roc_auc",
+        "value": 0.81234,
+        "reason": "confidence-based " "estimate",
+        "rows": 500,
+        "held_out": 0.8,
+    }
+    assert format_estimate(estimated) == (
+        "estimated roc_auc: 0.812 on 500 rows (confidence-based estimate, before "
+        "labels; held-out 0.800)"
+    )
+    none = {**estimated, "value": None, "reason": "no estimate for a regressor"}
+    assert (
+        format_estimate(none) == "estimated roc_auc: none (no estimate for a regressor)"
+    )

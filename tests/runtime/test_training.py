@@ -87,6 +87,11 @@ def test_training_stores_what_scoring_and_monitoring_need():
     assert set(metadata["statistics"]["output"]) == {"score"}
     assert metadata["rows"] == {"read": 200, "rejected": 0, "train": 160, "test": 40}
     assert result.matrix.shape == (200, 3)
+    # Monitoring's allowances: the output's own train/held-out gap, and the
+    # held-out calibration that estimates performance before labels arrive.
+    assert set(metadata["statistics"]["output_gap"]["score"]) == {"psi", "ks"}
+    knots = metadata["calibration"]["score"]
+    assert len(knots["x"]) == len(knots["y"]) > 1
 
 
 def test_rows_that_break_the_contract_are_set_aside():
@@ -123,6 +128,7 @@ def test_a_regression_target_is_learned_as_numbers():
     result = _train(data, settings)
     assert result.score > 0.99
     assert "classes" not in result.metadata
+    assert "calibration" not in result.metadata  # a regressor's error is not estimated
     assert training_fields(CONTRACT, settings)[-1] == settings.target
 
 
