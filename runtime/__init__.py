@@ -21,12 +21,14 @@ __version__ = "1.0.0"
 # of the runtime to them.
 LAYERS = (
     "cli",
-    "commands",
+    "commands : promotion",
     "http",
     "sizing : report : distributed : serving",
     "monitoring : performance : recent",
-    "pipeline : training",
+    "pipeline : training : versions",
     "record : io : model : store : openapi : requests : bodies : middleware",
+    "mlflow_registry",
+    "registry",
     "contract : features : decisions : drift : telemetry : artifact : freshness : odcs",
     "csvfile : rules : serialization : statistics : functions",
     "files",

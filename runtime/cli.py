@@ -18,9 +18,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import commands
+from . import commands, promotion
 from .commands import Program
 from .errors import ServiceError
+from .registry import ALIASES
 
 __all__ = ["COMMANDS", "Program", "build_parser", "main"]
 
@@ -49,7 +50,9 @@ def _add_train(subparsers: Subparsers, program: Program) -> None:
         help="labelled CSV/Parquet (default: sample)",
     )
     parser.add_argument(
-        "--artifact", metavar="DIR", help="artifact folder or fsspec URI to write"
+        "--artifact",
+        metavar="ROOT",
+        help="model registry (folder or fsspec URI) to add the version to",
     )
     parser.set_defaults(handler=commands.train)
 
@@ -100,7 +103,10 @@ def _add_serve(subparsers: Subparsers, program: Program) -> None:
         "--port", type=int, help="port to listen on (default: settings)"
     )
     parser.add_argument(
-        "--artifact", metavar="DIR", help="artifact folder or fsspec URI to serve"
+        "--artifact",
+        metavar="REF",
+        help="model to serve: ROOT, ROOT@champion, ROOT@challenger, ROOT@VERSION "
+        "or a plain artifact folder (default: settings)",
     )
     _add_store_option(parser, program)
     parser.set_defaults(handler=commands.serve)
@@ -177,6 +183,25 @@ def _add_sizing(subparsers: Subparsers, program: Program) -> None:
     parser.set_defaults(handler=commands.sizing)
 
 
+def _add_promote(subparsers: Subparsers, program: Program) -> None:
+    parser = subparsers.add_parser(
+        "promote",
+        help="point an alias at a version once it verifies and meets the bar",
+    )
+    parser.add_argument("version", metavar="VERSION", help="version id (or alias)")
+    parser.add_argument("--alias", choices=ALIASES, required=True)
+    parser.add_argument("--artifact", metavar="ROOT", help="model registry")
+    parser.set_defaults(handler=promotion.promote)
+
+
+def _add_models(subparsers: Subparsers, program: Program) -> None:
+    parser = subparsers.add_parser(
+        "models", help="list the registered versions, their metrics and aliases"
+    )
+    parser.add_argument("--artifact", metavar="ROOT", help="model registry")
+    parser.set_defaults(handler=promotion.models)
+
+
 def _add_contract(subparsers: Subparsers, program: Program) -> None:
     parser = subparsers.add_parser(
         "contract", help="print or write the input contract for the producers"
@@ -202,6 +227,8 @@ COMMANDS: tuple[Callable[[Subparsers, Program], None], ...] = (
     _add_precompute,
     _add_monitor,
     _add_sizing,
+    _add_promote,
+    _add_models,
     _add_contract,
 )
 

@@ -92,6 +92,8 @@ def test_precompute_and_store_options_exist_only_with_a_feature_store(tmp_path):
         "serve",
         "monitor",
         "sizing",
+        "promote",
+        "models",
         "contract",
     ]
     assert "precompute" in _commands(stored)

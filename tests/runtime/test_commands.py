@@ -15,6 +15,7 @@ from orders import FEATURES, STORE, one_error_line, program, write_sample
 
 from modelplate.runtime import cli
 from modelplate.runtime.artifact import METADATA_FILE
+from modelplate.runtime.versions import locate
 
 # Twice the items, precomputed per order.
 DOUBLED = replace(
@@ -30,6 +31,11 @@ def trained(tmp_path, capsys):
     assert cli.main(program(tmp_path), ["train"]) == 0
     capsys.readouterr()
     return sample
+
+
+def champion(tmp_path) -> Path:
+    """The folder of the version ``train`` made the champion."""
+    return tmp_path / "model" / "versions" / locate(tmp_path / "model").split("/")[-1]
 
 
 def _score(tmp_path, *argv: str | Path) -> int:
@@ -176,7 +182,7 @@ def test_sizing_a_header_only_file_is_one_line(tmp_path, trained, capsys):
 def test_artifact_metadata_of_the_wrong_shape_is_one_line(
     tmp_path, trained, metadata, capsys
 ):
-    (tmp_path / "model" / METADATA_FILE).write_text(json.dumps(metadata))
+    (champion(tmp_path) / METADATA_FILE).write_text(json.dumps(metadata))
     assert _score(tmp_path, trained, tmp_path / "out.csv") == 1
     assert f"{METADATA_FILE}: " in one_error_line(capsys)
 
@@ -184,7 +190,7 @@ def test_artifact_metadata_of_the_wrong_shape_is_one_line(
 def test_artifact_files_that_are_no_regular_files_are_one_line(
     tmp_path, trained, capsys
 ):
-    metadata = tmp_path / "model" / METADATA_FILE
+    metadata = champion(tmp_path) / METADATA_FILE
     metadata.unlink()
     os.mkfifo(metadata)
     assert _score(tmp_path, trained, tmp_path / "out.csv") == 1

@@ -24,6 +24,7 @@ ALLOWED |= {
     "re2",
 }
 ALLOWED |= {"dask", "distributed", "sklearn", "skl2onnx", "onnx", "scipy", "starlette"}
+ALLOWED |= {"mlflow"}  # the [mlflow] extra
 
 
 @pytest.mark.parametrize("name", MODULES)
