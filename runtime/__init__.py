@@ -30,7 +30,7 @@ LAYERS = (
     "mlflow_registry",
     "registry",
     "contract : features : decisions : drift : telemetry : artifact : freshness : odcs",
-    "csvfile : rules : serialization : statistics : functions",
+    "csvfile : rules : serialization : statistics : functions : references",
     "files",
     "definition : errors",
 )

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from . import commands, promotion
 from .commands import Program
 from .errors import ServiceError
-from .registry import ALIASES
+from .references import ALIASES
 
 __all__ = ["COMMANDS", "Program", "build_parser", "main"]
 

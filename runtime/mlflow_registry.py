@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .artifact import METADATA_FILE, version_id
 from .errors import ArtifactError, NoAliasError
-from .registry import ALIASES, MLFLOW_SCHEME, Version, check_name
+from .references import ALIASES, MLFLOW_SCHEME, Version, check_name
 
 __all__ = ["TAG", "MlflowRegistry"]
 

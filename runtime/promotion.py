@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .errors import ArtifactError
-from .registry import reference, split_reference
+from .references import reference, split_reference
 from .versions import open_registry
 
 __all__ = ["bar_problem", "models", "promote", "register"]

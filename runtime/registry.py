@@ -13,8 +13,7 @@ or, for a root ``models:/<name>``, an MLflow model registry (``mlflow_registry``
 A plain artifact folder (``model.onnx`` and ``metadata.json`` at its root, as
 before the registry) still loads by its path.
 
-What to load is named by a reference: ``ROOT`` (its champion, or the plain artifact
-there), ``ROOT@champion``, ``ROOT@challenger`` or ``ROOT@<version id>``.
+What to load is named by a reference (``runtime.references``).
 
 Writes: a version's folder is written whole before any alias names it (locally in a
 staging folder renamed into place, elsewhere ``metadata.json`` last, so a version
@@ -31,9 +30,7 @@ import re
 import shutil
 import tempfile
 import uuid
-from collections.abc import Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import fsspec
@@ -41,63 +38,13 @@ from fsspec.implementations.local import LocalFileSystem
 
 from .artifact import METADATA_FILE, join, version_id
 from .errors import ArtifactError, NoAliasError
+from .references import ALIASES, VERSION_ID, Version, check_name
 
-__all__ = [
-    "ALIASES",
-    "ALIASES_FILE",
-    "MLFLOW_SCHEME",
-    "VERSIONS",
-    "FolderRegistry",
-    "Version",
-    "check_name",
-    "reference",
-    "split_reference",
-]
+__all__ = ["ALIASES_FILE", "VERSIONS", "FolderRegistry"]
 
-ALIASES = ("champion", "challenger")
 ALIASES_FILE = "aliases.json"
 VERSIONS = "versions"
-MLFLOW_SCHEME = "models:/"
-_VERSION_ID = re.compile(r"^[0-9a-f]{12}$")
-
-
-@dataclass(frozen=True)
-class Version:
-    """One registered version as ``models`` lists it."""
-
-    id: str
-    trained_at: str
-    metrics: Mapping[str, float]
-    aliases: tuple[str, ...] = ()
-
-
-def split_reference(text: object) -> tuple[str, str | None]:
-    """(registry root, alias or version id or None) from ``ROOT[@NAME]``.
-
-    Only an ``@`` after the last ``/`` names a model, so ``ftp://user@host/m`` is
-    a root.
-    """
-    text = str(text)
-    head, slash, tail = text.rpartition("/")
-    if "@" not in tail:
-        return text, None
-    tail, _, name = tail.rpartition("@")
-    return head + slash + tail, name
-
-
-def reference(root: object, name: str | None) -> str:
-    """The reference to ``name`` (an alias or version id) in the registry that
-    ``root`` (itself possibly a reference) names."""
-    root, _ = split_reference(root)
-    return root if name is None else f"{root}@{name}"
-
-
-def check_name(name: str, root: str) -> None:
-    if name not in ALIASES and not _VERSION_ID.match(name):
-        raise ArtifactError(
-            f"{root}@{name}: {name!r} is neither an alias ({', '.join(ALIASES)}) "
-            "nor a version id (12 hex digits)"
-        )
+_VERSION_ID = re.compile(VERSION_ID)
 
 
 class FolderRegistry:

@@ -16,7 +16,8 @@ from dataclasses import replace
 from .artifact import Artifact, load_artifact
 from .definition import Contract
 from .errors import ArtifactError
-from .registry import MLFLOW_SCHEME, FolderRegistry, split_reference
+from .references import MLFLOW_SCHEME, split_reference
+from .registry import FolderRegistry
 
 __all__ = ["load", "locate", "open_registry"]
 

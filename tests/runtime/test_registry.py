@@ -14,13 +14,7 @@ from orders import MODEL, one_error_line, program, write_sample
 from modelplate.runtime import cli
 from modelplate.runtime.artifact import METADATA_FILE, MODEL_FILE, version_id
 from modelplate.runtime.errors import ArtifactError, NoAliasError
-from modelplate.runtime.registry import (
-    ALIASES_FILE,
-    VERSIONS,
-    FolderRegistry,
-    reference,
-    split_reference,
-)
+from modelplate.runtime.registry import ALIASES_FILE, VERSIONS, FolderRegistry
 from modelplate.runtime.versions import locate
 
 
@@ -44,21 +38,6 @@ def registry(tmp_path, capsys):
 
 def _aliases(root: Path) -> dict:
     return json.loads((root / ALIASES_FILE).read_text())
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("artifacts/model", ("artifacts/model", None)),
-        ("artifacts/model@challenger", ("artifacts/model", "challenger")),
-        ("s3://bucket/m@0123456789ab", ("s3://bucket/m", "0123456789ab")),
-        ("models:/churn@champion", ("models:/churn", "champion")),
-        ("ftp://user@host/model", ("ftp://user@host/model", None)),
-    ],
-)
-def test_a_reference_is_a_root_and_perhaps_a_name(text, expected):
-    assert split_reference(text) == expected
-    assert reference(text, "challenger") == f"{expected[0]}@challenger"
 
 
 def test_the_first_train_is_the_champion_and_later_ones_wait(registry, capsys):
