@@ -34,9 +34,25 @@ def deployed_spec_text(repo: Path) -> str | None:
         return None
 
 
+def _champion(root: Path) -> Path:
+    """The champion's metadata file in the registry at ``root`` (runtime.registry's
+    layout), or the plain artifact's when the registry has no aliases."""
+    aliases = root / "aliases.json"
+    if not aliases.is_file():
+        return root / "metadata.json"
+    try:
+        champion = json.loads(aliases.read_text(encoding="utf-8"))["aliases"][
+            "champion"
+        ]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        raise DiffError(f"{aliases}: no champion to compare with ({exc})") from None
+    return root / "versions" / str(champion) / "metadata.json"
+
+
 def trained_from(repo: Path, checked: CheckedSpec) -> Trained:
-    """The ranges the model in `repo` (at the spec's artifact folder) was trained on."""
-    metadata = repo / checked.spec.model.artifact / "metadata.json"
+    """The ranges the model in `repo` (the champion of the spec's folder registry,
+    or the plain artifact there) was trained on."""
+    metadata = _champion(repo / checked.spec.model.root(checked.spec.name))
     if metadata.exists() and not metadata.is_file():  # a FIFO would block the read
         raise DiffError(f"{metadata}: not a regular file")
     try:

@@ -65,6 +65,11 @@ TARGET_TYPES = {
 DRIFT_METHODS = ("psi", "ks")
 
 
+# Who keeps model versions and aliases (runtime.registry, runtime.mlflow_registry).
+REGISTRIES = ("folder", "mlflow")
+MLFLOW_ROOT = "models:/"
+
+
 @dataclass(frozen=True)
 class Key:
     """One key of a mapping in the spec language."""
@@ -317,8 +322,17 @@ MODEL = Section(
         Key(
             "artifact",
             "path or fsspec URI",
-            "Where training writes the model and serving reads it.",
-            "artifacts/model",
+            "The model registry: every `train` adds a version there, `promote` moves "
+            "the `champion` and `challenger` aliases, serving loads the champion.",
+            "artifacts/model (folder), models:/<project.name> (mlflow)",
+        ),
+        Key(
+            "registry",
+            " | ".join(REGISTRIES),
+            "Who keeps the versions: a folder or fsspec URI (`artifact`), or an MLflow "
+            "tracking server (`MLFLOW_TRACKING_URI`; the `[mlflow]` extra).",
+            "folder",
+            "mlflow",
         ),
         Key(
             "metric",

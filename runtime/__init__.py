@@ -21,19 +21,21 @@ __version__ = "1.0.0"
 # of the runtime to them.
 LAYERS = (
     "cli",
-    "commands : review : ops",
+    "commands : review : ops : promotion",
     "http : manifests",
     "sizing : report : distributed : serving",
     "monitoring : performance : recent : recording : comparison : outcomes",
-    "pipeline : training",
+    "pipeline : training : versions",
     "precomputing : record : io : model : openapi : requests : bodies : middleware"
     " : alerts",
     "store",
     "sqlitestore : redisstore",
+    "mlflow_registry",
+    "registry",
     "contract : features : decisions : drift : telemetry : artifact : freshness : odcs"
     " : predictionlog : shadow",
     "csvfile : rules : serialization : statistics : functions : calibration"
-    " : yamltext : promql : estimation",
+    " : yamltext : promql : estimation : references",
     "files",
     "definition : errors",
 )

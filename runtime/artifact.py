@@ -39,6 +39,7 @@ __all__ = [
     "predict",
     "predictor",
     "sha256",
+    "version_id",
 ]
 
 MODEL_FILE = "model.onnx"
@@ -47,6 +48,23 @@ METADATA_FILE = "metadata.json"
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+# What a version id is made of: the model, the data it learned from, how well it did,
+# the contract it expects and when it was trained. Two trainings differ in one of them.
+VERSION_KEYS = (
+    "model_sha256",
+    "data_fingerprint",
+    "metrics",
+    "contract_hash",
+    "trained_at",
+)
+
+
+def version_id(metadata: Mapping) -> str:
+    """A short content hash naming the model version ``metadata`` describes."""
+    made_of = [metadata.get(key) for key in VERSION_KEYS]
+    return sha256(json.dumps(made_of, sort_keys=True).encode())[:12]
 
 
 def join(location: str, name: str) -> str:
@@ -103,6 +121,11 @@ class Artifact:
     model: OnnxModel
     metadata: Mapping = field(default_factory=dict)
     location: str = ""
+
+    @property
+    def version(self) -> str:
+        """The version id (``version_id``), the registry's name for this model."""
+        return version_id(self.metadata)
 
     @property
     def columns(self) -> tuple[str, ...]:

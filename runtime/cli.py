@@ -18,9 +18,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import commands, ops, review
+from . import commands, ops, promotion, review
 from .commands import Program
 from .errors import ServiceError
+from .references import ALIASES
 
 __all__ = ["COMMANDS", "Program", "build_parser", "main"]
 
@@ -48,7 +49,9 @@ def _add_train(subparsers: Subparsers, program: Program) -> None:
         help="labelled CSV/Parquet (default: sample)",
     )
     parser.add_argument(
-        "--artifact", metavar="DIR", help="artifact folder or fsspec URI to write"
+        "--artifact",
+        metavar="ROOT",
+        help="model registry (folder or fsspec URI) to add the version to",
     )
     parser.set_defaults(handler=commands.train)
 
@@ -104,7 +107,10 @@ def _add_serve(subparsers: Subparsers, program: Program) -> None:
         "--port", type=int, help="port to listen on (default: settings)"
     )
     parser.add_argument(
-        "--artifact", metavar="DIR", help="artifact folder or fsspec URI to serve"
+        "--artifact",
+        metavar="REF",
+        help="model to serve: ROOT, ROOT@champion, ROOT@challenger, ROOT@VERSION "
+        "or a plain artifact folder (default: settings)",
     )
     _add_store_option(parser, program)
     parser.set_defaults(handler=commands.serve)
@@ -240,6 +246,25 @@ def _add_ops(subparsers: Subparsers, program: Program) -> None:
     alerts.set_defaults(handler=ops.alerts)
 
 
+def _add_promote(subparsers: Subparsers, program: Program) -> None:
+    parser = subparsers.add_parser(
+        "promote",
+        help="point an alias at a version once it verifies and meets the bar",
+    )
+    parser.add_argument("version", metavar="VERSION", help="version id (or alias)")
+    parser.add_argument("--alias", choices=ALIASES, required=True)
+    parser.add_argument("--artifact", metavar="ROOT", help="model registry")
+    parser.set_defaults(handler=promotion.promote)
+
+
+def _add_models(subparsers: Subparsers, program: Program) -> None:
+    parser = subparsers.add_parser(
+        "models", help="list the registered versions, their metrics and aliases"
+    )
+    parser.add_argument("--artifact", metavar="ROOT", help="model registry")
+    parser.set_defaults(handler=promotion.models)
+
+
 def _add_contract(subparsers: Subparsers, program: Program) -> None:
     parser = subparsers.add_parser(
         "contract", help="print or write the input contract for the producers"
@@ -266,6 +291,8 @@ COMMANDS: tuple[Callable[[Subparsers, Program], None], ...] = (
     _add_monitor,
     _add_sizing,
     _add_compare,
+    _add_promote,
+    _add_models,
     _add_contract,
     _add_ops,
 )

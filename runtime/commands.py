@@ -30,6 +30,7 @@ from .io import Batch, check_type, read_batch, read_frame, writer
 from .odcs import odcs_document
 from .pipeline import Scorer
 from .predictionlog import Entry, new_request_id
+from .promotion import register
 from .record import results_of
 from .recording import log_for, utc_now, version_of
 
@@ -151,8 +152,14 @@ def train(program: Program, args: argparse.Namespace, settings) -> int:
     )
     _report_rejects(result.rejects, len(data))
     print(f"held-out {model.metric}: {result.score:.4f}")
-    save_artifact(artifact_path, model, result.model, result.metadata, result.matrix)
-    print(f"model written to {artifact_path}")
+    register(
+        program,
+        artifact_path,
+        lambda folder: save_artifact(
+            folder, model, result.model, result.metadata, result.matrix
+        ),
+        at=result.metadata["trained_at"],
+    )
     return 0
 
 

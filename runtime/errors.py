@@ -7,6 +7,7 @@ ServiceError                 base: the CLI turns it into one line and exit code 
  +-- FeatureError            features cannot be built (e.g. nothing to impute from)
  +-- SerializationError      a frame cannot become the model's float matrix
  +-- ArtifactError           a model artifact is missing, tampered or incompatible
+ |    +-- NoAliasError       a registry alias (e.g. challenger) names no version
  +-- TrainingError           training refused to produce an artifact
  +-- MonitoringError         drift or performance cannot be measured
  +-- BudgetError             the measured need exceeds spec.yaml's resources
@@ -55,6 +56,10 @@ class SerializationError(ServiceError):
 
 class ArtifactError(ServiceError):
     """A model artifact cannot be loaded safely or does not fit this code."""
+
+
+class NoAliasError(ArtifactError):
+    """A registry alias is not set: nothing is broken, there is no such model yet."""
 
 
 class TrainingError(ServiceError):

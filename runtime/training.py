@@ -9,6 +9,8 @@ settings come in as arguments.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +31,7 @@ __all__ = [
     "FROM_SETTINGS",
     "MIN_ROWS",
     "TrainingResult",
+    "fingerprint",
     "output_gap",
     "split_target",
     "train",
@@ -79,6 +82,15 @@ def split_target(
     else:
         labels = target.to_numpy(dtype=object)
     return valid.drop(columns=[settings.target.name]), labels
+
+
+def fingerprint(valid: pd.DataFrame) -> str:
+    """The sha256 of the rows a model learned from, as the contract parsed them
+    (names, order and values): the same rows give the same fingerprint whatever
+    file they were read from."""
+    digest = hashlib.sha256(json.dumps(list(map(str, valid.columns))).encode())
+    digest.update(pd.util.hash_pandas_object(valid, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
 
 
 def _check_bar(
@@ -200,6 +212,7 @@ def train(
         "target": target_name,
         "columns": list(features.model_columns),
         "contract_hash": contract.hash,
+        "data_fingerprint": fingerprint(valid),
         "imputation": imputer.values_,
         "metrics": {settings.metric: score},
         "rows": {

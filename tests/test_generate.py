@@ -322,3 +322,17 @@ def test_every_generated_module_is_named_in_the_import_layers(tmp_path, spec):
         depth = 3 if parts[1] == "runtime" else 2
         modules.add(".".join(parts[:depth]))
     assert modules <= named, sorted(modules - named)
+
+
+def test_an_mlflow_registry_is_the_default_model_and_an_extra(tmp_path):
+    """`registry: mlflow` names the model `models:/<name>`; no folder to ignore."""
+    spec = tmp_path / "spec.yaml"
+    text = MINIMAL.read_text(encoding="utf-8")
+    spec.write_text(text.rstrip("\n") + "\n  registry: mlflow\n", encoding="utf-8")
+    project = tmp_path / "project"
+    modelplate.generate(spec, project)
+    settings = (project / "src" / "house_price" / "settings.py").read_text()
+    assert 'artifact: str = "models:/house-price"' in settings
+    assert "models:/" not in (project / ".gitignore").read_text()
+    assert 'mlflow = ["mlflow-skinny' in (project / "pyproject.toml").read_text()
+    assert "MLFLOW_TRACKING_URI" in (project / "README.md").read_text()

@@ -70,7 +70,9 @@ class ModelSpec:
     task: str
     target: TargetSpec
     algorithm: str = "hist_gradient_boosting"
-    artifact: str = "artifacts/model"
+    # None: the registry's default (artifacts/model, or models:/<project name>).
+    artifact: str | None = None
+    registry: str = "folder"
     metric: str = ""
     min_metric: float | None = None
     max_metric: float | None = None
@@ -79,6 +81,14 @@ class ModelSpec:
     test_size: float = 0.2
     seed: int = 0
     at: dict[str, Position] = _field(default_factory=dict)
+
+    def root(self, project_name: str) -> str:
+        """The model registry's root: the spec's, or its registry's default."""
+        if self.artifact is not None:
+            return self.artifact
+        if self.registry == "mlflow":
+            return f"models:/{project_name}"
+        return "artifacts/model"
 
 
 @dataclass

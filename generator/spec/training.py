@@ -31,10 +31,15 @@ class TrainingReader(SectionReader):
                 or model.algorithm
             )
         if "artifact" in entries:
-            model.artifact = (
-                self.text(entries["artifact"], "model.artifact", allow_empty=False)
-                or model.artifact
+            model.artifact = self.text(
+                entries["artifact"], "model.artifact", allow_empty=False
             )
+        if "registry" in entries:
+            model.registry = (
+                self.choice(entries["registry"], "model.registry", S.REGISTRIES)
+                or model.registry
+            )
+        self.check_registry(model, entries)
         if "metric" in entries:
             model.metric = (
                 self.choice(entries["metric"], "model.metric", S.METRICS)
@@ -60,6 +65,26 @@ class TrainingReader(SectionReader):
         if "seed" in entries:
             model.seed = self.integer(entries["seed"], "model.seed", low=0) or 0
         return model
+
+    def check_registry(self, model: ModelSpec, entries: dict) -> None:
+        """An MLflow registry is named ``models:/<name>``; a folder is not."""
+        if model.artifact is None:
+            return
+        mlflow = model.artifact.startswith(S.MLFLOW_ROOT)
+        if mlflow and model.registry != "mlflow":
+            self.problem(
+                entries["artifact"],
+                "model.artifact",
+                f"{model.artifact!r} names an MLflow registry: add 'registry: mlflow'",
+            )
+        elif model.registry == "mlflow" and not mlflow:
+            self.problem(
+                entries["artifact"],
+                "model.artifact",
+                f"with 'registry: mlflow', expected {S.MLFLOW_ROOT}<name> or no "
+                f"artifact (default {S.MLFLOW_ROOT}<project.name>), got "
+                f"{model.artifact!r}",
+            )
 
     def target(self, node: Node) -> TargetSpec | None:
         entries = self.mapping(node, "model.target", S.TARGET)

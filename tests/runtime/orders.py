@@ -11,7 +11,7 @@ import pandas as pd
 from pydantic import BaseModel, Field
 from sklearn.linear_model import LogisticRegression
 
-from modelplate.runtime import artifact
+from modelplate.runtime import artifact, versions
 from modelplate.runtime import definition as d
 from modelplate.runtime.commands import Program
 from modelplate.runtime.pipeline import Scorer
@@ -67,10 +67,10 @@ def program(tmp_path: Path, **changes) -> Program:
         resources=d.Resources(),
         scorer=SCORER,
         load_artifact=partial(
-            artifact.load_artifact,
+            versions.load,
             contract=CONTRACT,
             columns=FEATURES.model_columns,
-            train_command="orders train",
+            command="orders",
         ),
         score_frame=SCORER.score_frame,
         settings=lambda: settings,

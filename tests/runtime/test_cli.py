@@ -93,6 +93,8 @@ def test_precompute_and_store_options_exist_only_with_a_feature_store(tmp_path):
         "monitor",
         "sizing",
         "compare",
+        "promote",
+        "models",
         "contract",
         "ops",
     ]

@@ -17,6 +17,7 @@ from redis_server import free_port
 from modelplate.runtime import cli
 from modelplate.runtime.artifact import METADATA_FILE
 from modelplate.runtime.store import FeatureStore
+from modelplate.runtime.versions import locate
 
 # Twice the items, precomputed per order.
 DOUBLED = replace(
@@ -32,6 +33,11 @@ def trained(tmp_path, capsys):
     assert cli.main(program(tmp_path), ["train"]) == 0
     capsys.readouterr()
     return sample
+
+
+def champion(tmp_path) -> Path:
+    """The folder of the version ``train`` made the champion."""
+    return tmp_path / "model" / "versions" / locate(tmp_path / "model").split("/")[-1]
 
 
 def _score(tmp_path, *argv: str | Path) -> int:
@@ -202,7 +208,7 @@ def test_sizing_a_header_only_file_is_one_line(tmp_path, trained, capsys):
 def test_artifact_metadata_of_the_wrong_shape_is_one_line(
     tmp_path, trained, metadata, capsys
 ):
-    (tmp_path / "model" / METADATA_FILE).write_text(json.dumps(metadata))
+    (champion(tmp_path) / METADATA_FILE).write_text(json.dumps(metadata))
     assert _score(tmp_path, trained, tmp_path / "out.csv") == 1
     assert f"{METADATA_FILE}: " in one_error_line(capsys)
 
@@ -210,7 +216,7 @@ def test_artifact_metadata_of_the_wrong_shape_is_one_line(
 def test_artifact_files_that_are_no_regular_files_are_one_line(
     tmp_path, trained, capsys
 ):
-    metadata = tmp_path / "model" / METADATA_FILE
+    metadata = champion(tmp_path) / METADATA_FILE
     metadata.unlink()
     os.mkfifo(metadata)
     assert _score(tmp_path, trained, tmp_path / "out.csv") == 1

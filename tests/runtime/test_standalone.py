@@ -26,6 +26,7 @@ ALLOWED |= {
 ALLOWED |= {"dask", "distributed", "sklearn", "skl2onnx", "onnx", "scipy", "starlette"}
 # The shared feature store's client, in the generated project's [redis] extra.
 ALLOWED |= {"redis"}
+ALLOWED |= {"mlflow"}  # the [mlflow] extra
 
 
 @pytest.mark.parametrize("name", MODULES)

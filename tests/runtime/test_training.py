@@ -16,6 +16,7 @@ from modelplate.runtime.definition import Contract, Features, Field, Model
 from modelplate.runtime.errors import TrainingError
 from modelplate.runtime.training import (
     MIN_ROWS,
+    fingerprint,
     split_target,
     train,
     training_fields,
@@ -169,3 +170,14 @@ def test_a_split_that_cannot_be_made_is_one_clear_error():
     data.loc[0, "status"] = "late"  # one late row cannot be in both splits
     with pytest.raises(TrainingError, match="cannot split the training data"):
         _train(data)
+
+
+def test_the_data_fingerprint_is_the_rows_as_parsed_not_the_file():
+    rows = pd.DataFrame({"items": [1.0, 2.0, 3.0], "late": [True, False, True]})
+    reindexed = rows.set_axis([7, 8, 9])
+    assert fingerprint(rows) == fingerprint(reindexed)
+    changed = rows.assign(items=[1.0, 2.0, 4.0])
+    renamed = rows.rename(columns={"items": "count"})
+    reordered = rows.iloc[::-1]
+    others = {fingerprint(frame) for frame in (changed, renamed, reordered)}
+    assert len(others | {fingerprint(rows)}) == 4
