@@ -17,6 +17,8 @@ from .errors import ArtifactError
 
 __all__ = [
     "ALIASES",
+    "CHALLENGER",
+    "CHAMPION",
     "MLFLOW_SCHEME",
     "VERSION_ID",
     "Version",
@@ -25,7 +27,8 @@ __all__ = [
     "split_reference",
 ]
 
-ALIASES = ("champion", "challenger")
+CHAMPION, CHALLENGER = "champion", "challenger"
+ALIASES = (CHAMPION, CHALLENGER)
 MLFLOW_SCHEME = "models:/"
 VERSION_ID = r"^[0-9a-f]{12}$"
 _VERSION_ID = re.compile(VERSION_ID)

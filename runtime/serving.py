@@ -38,6 +38,7 @@ from .errors import (
     ArtifactError,
     FeatureStoreError,
     MissingEntityError,
+    NoAliasError,
     NullFeatureError,
     ServiceError,
     StaleFeatureError,
@@ -48,6 +49,7 @@ from .predictionlog import new_request_id
 from .recent import Part, Recent
 from .record import columns_from, result_of, results_of
 from .recording import Recorder, log_for, version_of
+from .references import CHALLENGER, reference
 from .requests import Rejected, Requests, body_violation
 from .rules import clipped
 from .shadow import Shadow
@@ -260,18 +262,28 @@ class Serving:
         recorder = Recorder(self.contract.hash, version_of(state.artifact))
         log = log_for(settings, self.scorer, state.telemetry.log_dropped.inc)
         recorder.log = log.open() if log is not None else None
+        if recorder.log is None:
+            return recorder  # a shadow nobody can compare is CPU spent for nothing
+        # Named in the settings, or else the registry's challenger alias, if set.
         location = getattr(settings, "challenger", "")
-        if not location:
-            return recorder
+        implicit = not location
+        if implicit:
+            location = reference(settings.artifact, CHALLENGER)
         try:
             challenger = self.load_artifact(location)
             probe = replace(state, artifact=challenger)
             self._probe(probe)
+        except NoAliasError as error:
+            if not implicit:
+                print(f"challenger not loaded: {error}", file=sys.stderr)
+            return recorder
         except ServiceError as error:
             print(
                 f"challenger not loaded, serving without it: {error}", file=sys.stderr
             )
             return recorder
+        if implicit and version_of(challenger) == recorder.champion:
+            return recorder  # both aliases on one version: nothing to compare
         count = state.telemetry.shadow.labels
         timeout = self.resources.latency_p99_ms / 1000
         recorder.shadow = Shadow(timeout, lambda outcome: count(outcome).inc())

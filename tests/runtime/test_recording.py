@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sklearn.linear_model import LogisticRegression
 
 from modelplate.runtime.definition import Drift, Features, Monitoring, Performance
-from modelplate.runtime.errors import ArtifactError
+from modelplate.runtime.errors import ArtifactError, NoAliasError
 from modelplate.runtime.http import Http
 from modelplate.runtime.pipeline import Scorer
 from modelplate.runtime.predictionlog import read_log
@@ -80,6 +80,8 @@ class Broken:
 def _http(contract, record, artifacts: dict) -> Http:
     def load(location):
         if location not in artifacts:
+            if location.endswith("@challenger"):
+                raise NoAliasError(f"{location}: no challenger alias")
             raise ArtifactError(f"{location}: no such model")
         return artifacts[location]
 
@@ -226,3 +228,23 @@ def test_no_log_folder_means_no_log(contract, record, tmp_path):
     with TestClient(http.create_app(Settings(prediction_log=""))) as client:
         assert client.post("/predict", json=record).status_code == 200
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_registrys_challenger_alias_is_shadowed_unless_it_is_the_champion(
+    contract, record, tmp_path, capsys
+):
+    champion, challenger = _fitted("v1"), _fitted("v2", flip=True)
+    for aliased, shadowed in ((challenger, True), (champion, False)):
+        log = tmp_path / f"log-{shadowed}"
+        artifacts = {"champion": champion, "champion@challenger": aliased}
+        http = _http(contract, record, artifacts)
+        settings = Settings(prediction_log=str(log))
+        with TestClient(http.create_app(settings, clock=lambda: AS_OF)) as client:
+            assert client.post("/predict", json=record).status_code == 200
+        roles = set(read_log(log)["role"])
+        assert roles == ({"champion", "challenger"} if shadowed else {"champion"})
+    # No challenger alias at all is no news: nothing on stderr.
+    http = _http(contract, record, {"champion": champion})
+    with TestClient(http.create_app(Settings(prediction_log=str(tmp_path / "x")))):
+        pass
+    assert capsys.readouterr().err == ""
