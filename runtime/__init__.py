@@ -26,9 +26,11 @@ LAYERS = (
     "sizing : report : distributed : serving",
     "monitoring : performance : recent",
     "pipeline : training",
+    "selection",
     "record : io : model : store : openapi : requests : bodies : middleware",
     "contract : features : decisions : drift : telemetry : artifact : freshness : odcs",
-    "csvfile : rules : serialization : statistics : functions",
+    "converters",
+    "csvfile : rules : serialization : statistics : functions : learners",
     "files",
     "definition : errors",
 )

@@ -24,6 +24,8 @@ ALLOWED |= {
     "re2",
 }
 ALLOWED |= {"dask", "distributed", "sklearn", "skl2onnx", "onnx", "scipy", "starlette"}
+# The optional learners' extras ([lightgbm], [xgboost]).
+ALLOWED |= {"lightgbm", "xgboost", "onnxmltools"}
 
 
 @pytest.mark.parametrize("name", MODULES)
