@@ -31,6 +31,7 @@ LAYERS = (
     "contract : features : decisions : drift : telemetry : artifact : freshness : odcs",
     "converters",
     "csvfile : rules : serialization : statistics : functions : learners",
+    "labels",
     "files",
     "definition : errors",
 )

@@ -10,7 +10,7 @@ optional extras of the generated project.
 from __future__ import annotations
 
 from .errors import ArtifactError
-from .learners import label_encoding
+from .labels import label_encoding
 
 __all__ = ["register_converters"]
 

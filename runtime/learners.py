@@ -12,19 +12,18 @@ table equal to the installed libraries, so it cannot drift from them.
 from __future__ import annotations
 
 import difflib
-import functools
 import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .errors import TrainingError
+from .labels import label_encoding
 
 __all__ = [
     "LEARNERS",
     "Learner",
     "build",
     "kind_of",
-    "label_encoding",
     "learner_of",
     "names_for",
     "parameter_problems",
@@ -291,32 +290,3 @@ def learner_of(estimator) -> Learner | None:
             if (module.partition(".")[0], name) in found:
                 return learner
     return None
-
-
-@functools.cache
-def label_encoding(base: type) -> type:
-    """``base``, a classifier that learns only the labels 0..k-1, learning any
-    labels: they are encoded before fitting and ``classes_`` holds them after,
-    as scikit-learn's classifiers do. One class per base, so the ONNX converter
-    registered for it (``converters``) finds it."""
-
-    class Encoded(base):  # type: ignore[misc, valid-type]
-        def fit(self, X, y, **kwargs):
-            import numpy as np
-
-            labels, codes = np.unique(np.asarray(y), return_inverse=True)
-            self.__dict__.pop("labels_", None)  # the base checks 0..k-1 on fit
-            super().fit(X, codes, **kwargs)
-            self.labels_ = labels
-            return self
-
-        @property
-        def classes_(self):
-            labels = self.__dict__.get("labels_")
-            return super().classes_ if labels is None else labels
-
-        def predict(self, X, **kwargs):
-            return self.classes_[super().predict(X, **kwargs).astype(int)]
-
-    Encoded.__name__ = Encoded.__qualname__ = f"Encoded{base.__name__}"
-    return Encoded

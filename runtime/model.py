@@ -58,6 +58,11 @@ def estimator(settings: Model, seed: int, algorithm: str | None = None):
     the owner's ``settings.estimator(seed)`` when given, else built from the
     learners' table with its ``settings.params``."""
     algorithm = algorithm or settings.algorithms[0]
+    if settings.estimator is not None and len(settings.algorithms) > 1:
+        raise TrainingError(
+            "an estimator of your own replaces one algorithm, not a list of "
+            f"candidates ({', '.join(settings.algorithms)}): name one, or drop it"
+        )
     if settings.estimator is not None:
         return settings.estimator(seed)
     return build(algorithm, settings.task, settings.params.get(algorithm, {}), seed)
