@@ -165,6 +165,7 @@ def _model(checked: CheckedSpec) -> dict:
         "target_type": model.target.type,
         "target_values": model.target.values,
         "algorithm": model.algorithm,
+        **_learning(model),
         "artifact": model.root(checked.spec.name),
         "registry": model.registry,
         "metric": model.metric,
@@ -175,6 +176,37 @@ def _model(checked: CheckedSpec) -> dict:
         "output": "score" if model.task == "binary_classification" else "prediction",
         "seed": model.seed,
         "test_size": model.test_size,
+    }
+
+
+def _learning(model) -> dict:
+    """The learner(s) and their hyperparameters, as the generated model.py states
+    them, and the extras the project's training needs to install them."""
+    names = [model.algorithm] if isinstance(model.algorithm, str) else model.algorithm
+    spoken = [name.replace("_", " ") for name in names]
+    libraries = [
+        f"{said} ({S.LEARNERS[name].extra or 'scikit-learn'})"
+        for name, said in zip(names, spoken, strict=True)
+    ]
+    params = {name: values for name, values in model.params.items() if values}
+    several = len(names) > 1
+    return {
+        "algorithms": names,
+        "algorithm_py": py_literal(
+            model.algorithm if isinstance(model.algorithm, str) else tuple(names)
+        ),
+        # "with ... model": the README's first sentence.
+        "algorithm_text": (
+            "a model chosen by cross-validation among " + ", ".join(spoken)
+            if several
+            else f"a {spoken[0]} model"
+        ),
+        "algorithm_line": (
+            ("the best by cross-validation of " if several else "")
+            + ", ".join(libraries)
+        ),
+        "params_py": py_literal(params) if params else None,
+        "extras": [name for name in names if name in S.EXTRA_LEARNERS],
     }
 
 

@@ -376,7 +376,7 @@ def _features(old: Spec, new: Spec) -> Iterator[Change]:
 
 
 def _model(old: Spec, new: Spec) -> Iterator[Change]:
-    retrain = ("task", "algorithm", "features", "test_size", "seed")
+    retrain = ("task", "algorithm", "params", "features", "test_size", "seed")
     bar = ("metric", "min_metric", "max_metric", "artifact", "registry")
     for key in (*retrain, *bar):
         before, after = getattr(old.model, key), getattr(new.model, key)

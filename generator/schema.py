@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .runtime.learners import LEARNERS, names_for
+
 SPEC_VERSIONS = (1,)
 FIELD_TYPES = ("integer", "float", "boolean", "string", "category", "date", "datetime")
 NUMERIC_TYPES = ("integer", "float")
@@ -17,27 +19,11 @@ IMPUTE_STRATEGIES = ("mean", "median", "most_frequent", "constant")
 TASKS = ("binary_classification", "multiclass_classification", "regression")
 ENCODINGS = ("one_hot",)
 
-ALGORITHMS = {
-    "binary_classification": (
-        "hist_gradient_boosting",
-        "logistic_regression",
-        "random_forest",
-        "gradient_boosting",
-    ),
-    "multiclass_classification": (
-        "hist_gradient_boosting",
-        "logistic_regression",
-        "random_forest",
-        "gradient_boosting",
-    ),
-    "regression": (
-        "hist_gradient_boosting",
-        "linear_regression",
-        "ridge",
-        "random_forest",
-        "gradient_boosting",
-    ),
-}
+# The learners each task can use: the runtime's table (runtime/learners.py), which
+# also knows each one's parameters; it imports no learning library to be read.
+ALGORITHMS = {task: names_for(task) for task in TASKS}
+# The learners a generated project installs only with an extra of the same name.
+EXTRA_LEARNERS = tuple(n for n, learner in LEARNERS.items() if learner.extra)
 
 # metric -> (tasks it fits, greater is better, default threshold or None for no gate)
 METRICS = {
@@ -310,14 +296,30 @@ MODEL = Section(
         Key("target", "mapping", "The target (section `model.target`).", "required"),
         Key(
             "algorithm",
-            "see below",
-            "The estimator. Classification: "
+            "a name, or a list of names",
+            "The learner. Classification: "
             + ", ".join(ALGORITHMS["binary_classification"])
             + ". Regression: "
             + ", ".join(ALGORITHMS["regression"])
-            + ".",
+            + ". A list names candidates: `train` scores each by cross-validation on "
+            "the training split (5 folds, fewer on small data; stratified for "
+            "classifiers) with `metric`, prints every score, and keeps the best. "
+            + ", ".join(EXTRA_LEARNERS)
+            + " are installed by the generated project's extra of the same name, "
+            "which its `[train]` extra includes when the spec names them.",
             "hist_gradient_boosting",
-            "logistic_regression",
+            "[logistic_regression, random_forest, hist_gradient_boosting]",
+        ),
+        Key(
+            "params",
+            "mapping",
+            "Hyperparameters, by the estimator's own names (checked: a typo is an "
+            "error with a suggestion); values are numbers, text, true/false or null. "
+            "One algorithm: `{name: value}`; a list: one mapping per candidate, "
+            "`{lightgbm: {num_leaves: 15}}`. The seed (`random_state`), `n_jobs` and "
+            "verbosity are set by `seed` and the runtime.",
+            "the learner's defaults",
+            "{max_iter: 300}",
         ),
         Key(
             "artifact",

@@ -43,7 +43,7 @@ def summarize(checked: CheckedSpec) -> str:
     elif model.max_metric is not None:
         gate = f" <= {model.max_metric}"
     lines = [
-        f"{spec.file}: ok: {spec.name} ({model.task}, {model.algorithm}, "
+        f"{spec.file}: ok: {spec.name} ({model.task}, {_algorithm(model.algorithm)}, "
         f"{model.metric}{gate}, target {model.target.name})",
         f"inputs ({len(spec.inputs)}, unknown fields: {spec.unknown_fields})",
         *(_field_line(f) for f in spec.inputs.values()),
@@ -98,3 +98,10 @@ def summarize(checked: CheckedSpec) -> str:
 
 
 __all__ = ["summarize"]
+
+
+def _algorithm(algorithm: str | list[str]) -> str:
+    """One learner's name, or the candidates as "best of a | b"."""
+    if isinstance(algorithm, str):
+        return algorithm
+    return "best of " + " | ".join(algorithm)

@@ -26,6 +26,7 @@ LAYERS = (
     "sizing : report : distributed : serving",
     "monitoring : performance : recent : recording : comparison : outcomes",
     "pipeline : training : versions",
+    "selection",
     "precomputing : record : io : model : openapi : requests : bodies : middleware"
     " : alerts",
     "store",
@@ -34,8 +35,10 @@ LAYERS = (
     "registry",
     "contract : features : decisions : drift : telemetry : artifact : freshness : odcs"
     " : predictionlog : shadow",
+    "converters",
     "csvfile : rules : serialization : statistics : functions : calibration"
-    " : yamltext : promql : estimation : references",
+    " : yamltext : promql : estimation : references : learners",
+    "labels",
     "files",
     "definition : errors",
 )

@@ -151,6 +151,13 @@ def train(program: Program, args: argparse.Namespace, settings) -> int:
         seed=settings.seed,
     )
     _report_rejects(result.rejects, len(data))
+    for candidate in result.candidates:
+        print(
+            f"cross-validated {model.metric} of {candidate.algorithm}: "
+            f"{candidate.mean:.4f} +- {candidate.std:.4f} ({candidate.folds} folds)"
+        )
+    if result.candidates:
+        print(f"chosen: {result.algorithm}")
     print(f"held-out {model.metric}: {result.score:.4f}")
     register(
         program,

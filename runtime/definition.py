@@ -178,15 +178,18 @@ class Decisions:
 class Model:
     """What is learned, how it is judged, and where the artifact goes.
 
-    ``estimator(seed)`` returns the unfitted scikit-learn estimator (the owner's
-    place for hyperparameters); ``target`` is checked by the same contract rules as
-    the inputs; ``positive`` is the binary target's positive value (True when the
+    ``algorithm`` names a learner of ``runtime.learners``, or several: training
+    then picks the best by cross-validation on the training split. ``params``
+    maps each algorithm to its hyperparameters. ``estimator(seed)``, when given,
+    is the owner's own unfitted scikit-learn estimator and replaces the table's
+    (one algorithm only). ``target`` is checked by the same contract rules as the
+    inputs; ``positive`` is the binary target's positive value (True when the
     target is boolean).
     """
 
     task: str
-    algorithm: str
-    estimator: Callable[[int], object]
+    algorithm: str | tuple[str, ...]
+    estimator: Callable[[int], object] | None
     target: Field
     metric: str
     min_metric: float | None = None
@@ -195,6 +198,14 @@ class Model:
     seed: int = 0
     test_size: float = 0.2
     artifact: str = "artifacts/model"
+    params: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+
+    @property
+    def algorithms(self) -> tuple[str, ...]:
+        """The candidates, in the spec's order (one when ``algorithm`` is a name)."""
+        if isinstance(self.algorithm, str):
+            return (self.algorithm,)
+        return tuple(self.algorithm)
 
     @property
     def output(self) -> str:

@@ -1,8 +1,9 @@
 # modelplate runtime, vendored: `modelplate update` replaces it and reports edits.
 """The model at training time: fit, evaluate, export to ONNX and save.
 
-The estimator comes from the service's ``Model.estimator(seed)`` (its owners'
-place for hyperparameters); everything else depends only on the task. ``predict``
+The estimator is built from the learners' table (``learners``) with the spec's
+``model.params``, or comes from the owner's ``Model.estimator(seed)`` when one is
+given; everything else depends only on the task. ``predict``
 takes the float matrix built by ``serialization.to_matrix``: the contract,
 features and column order are settled before the model is reached. The artifact
 is the model exported to ONNX (never pickle, which runs code on load), written
@@ -22,13 +23,16 @@ from sklearn import metrics
 
 from .artifact import METADATA_FILE, MODEL_FILE, OnnxModel, join, sha256
 from .artifact import predict as predict_onnx
+from .converters import register_converters
 from .definition import TASKS, Model
 from .errors import ArtifactError, TrainingError
+from .learners import LEARNERS, build, learner_of
 
 __all__ = [
     "METRICS",
     "ONNX_OPSET",
     "TOLERANCE",
+    "estimator",
     "evaluate",
     "export_onnx",
     "fit",
@@ -41,7 +45,7 @@ __all__ = [
 ONNX_OPSET = {"": 17, "ai.onnx.ml": 3}
 # A linear model runs in float64 in ONNX too; tree ensembles compare in float32
 # (as scikit-learn's trees do) and their thresholds are exported in float32.
-LINEAR = ("logistic_regression", "linear_regression", "ridge")
+LINEAR = tuple(name for name, learner in LEARNERS.items() if learner.linear)
 # The largest difference allowed between onnxruntime's and the estimator's
 # predictions: class probabilities differ by about 1e-7 in float32; a regression
 # is judged relative to its largest predicted magnitude, since float32 keeps
@@ -49,13 +53,41 @@ LINEAR = ("logistic_regression", "linear_regression", "ridge")
 TOLERANCE = 1e-5
 
 
+def estimator(settings: Model, seed: int, algorithm: str | None = None):
+    """The unfitted estimator of ``algorithm`` (default: the first candidate):
+    the owner's ``settings.estimator(seed)`` when given, else built from the
+    learners' table with its ``settings.params``."""
+    algorithm = algorithm or settings.algorithms[0]
+    if settings.estimator is not None and len(settings.algorithms) > 1:
+        raise TrainingError(
+            "an estimator of your own replaces one algorithm, not a list of "
+            f"candidates ({', '.join(settings.algorithms)}): name one, or drop it"
+        )
+    if settings.estimator is not None:
+        return settings.estimator(seed)
+    return build(algorithm, settings.task, settings.params.get(algorithm, {}), seed)
+
+
 def fit(
-    settings: Model, matrix: np.ndarray, target: np.ndarray, seed: int | None = None
+    settings: Model,
+    matrix: np.ndarray,
+    target: np.ndarray,
+    seed: int | None = None,
+    algorithm: str | None = None,
 ):
-    """``settings.estimator(seed)`` fitted; deterministic for a seed (default:
-    the settings' seed)."""
-    estimator = settings.estimator(settings.seed if seed is None else seed)
-    return estimator.fit(matrix, target)
+    """``algorithm``'s estimator (default: the first candidate) fitted;
+    deterministic for a seed (default: the settings' seed)."""
+    unfitted = estimator(settings, settings.seed if seed is None else seed, algorithm)
+    try:
+        return unfitted.fit(matrix, target)
+    # A hyperparameter's value is checked by the estimator when it fits
+    # (num_leaves: 0, say), each library with its own exception types: say
+    # which learner, in one line.
+    except Exception as error:
+        reason = str(error).splitlines()[0][:300] if str(error) else repr(error)
+        raise TrainingError(
+            f"cannot fit {algorithm or settings.algorithms[0]}: {reason}"
+        ) from error
 
 
 def predict(task: str, model, matrix: np.ndarray):
@@ -153,10 +185,13 @@ def export_onnx(
     """
     if len(matrix) == 0:
         raise ArtifactError("cannot check the ONNX export on an empty matrix")
-    dtype = np.float64 if settings.algorithm in LINEAR else np.float32
+    learner = learner_of(model)
+    linear = learner.linear if learner else settings.algorithms[0] in LINEAR
+    dtype = np.float64 if linear else np.float32
     # Probabilities as one array, not a list of dicts.
     options = {"zipmap": False} if settings.classifier else None
     try:
+        register_converters(learner.extra if learner else None)
         exported = to_onnx(
             model, matrix[:1].astype(dtype), options=options, target_opset=ONNX_OPSET
         ).SerializeToString()

@@ -24,6 +24,7 @@ from .errors import TrainingError
 from .estimation import fit_calibration
 from .features import Imputer, build_features
 from .model import evaluate, fit, predict
+from .selection import Candidate, best, cross_validate
 from .serialization import to_matrix
 from .statistics import describe
 
@@ -61,6 +62,10 @@ class TrainingResult:
     score: float
     # Every valid row as the model sees it: the ONNX export is checked on it.
     matrix: np.ndarray
+    # The algorithm trained, and (several candidates) each one's cross-validated
+    # metric on the training split, in the spec's order.
+    algorithm: str = ""
+    candidates: tuple[Candidate, ...] = ()
 
 
 def training_fields(contract: Contract, settings: Model) -> tuple[Field, ...]:
@@ -161,6 +166,9 @@ def train(
 ) -> TrainingResult:
     """Validate, split, impute, build features, fit, and hold the model to its bar.
 
+    With several candidate algorithms, the one with the best cross-validated
+    metric on the training split is fitted (``selection``).
+
     Rows that break the contract are set aside (returned as ``rejects``) and the
     rest are used; the imputation values are learned from the training split
     only, so the held-out metric is honest. ``seed``, ``test_size`` and the bars
@@ -193,7 +201,14 @@ def train(
         for part in (train_inputs, test_inputs)
     ]
     train_matrix, test_matrix = (to_matrix(f, features.model_columns) for f in frames)
-    model = fit(settings, train_matrix, target[train_at], seed)
+    candidates: tuple[Candidate, ...] = ()
+    algorithm = settings.algorithms[0]
+    if len(settings.algorithms) > 1:
+        candidates = tuple(
+            cross_validate(settings, train_matrix, target[train_at], seed)
+        )
+        algorithm = best(list(candidates), settings.metric).algorithm
+    model = fit(settings, train_matrix, target[train_at], seed, algorithm)
     score = evaluate(
         settings.task, settings.metric, model, test_matrix, target[test_at]
     )
@@ -208,7 +223,7 @@ def train(
     described = [field.name for field in contract.fields if field.role != "id"]
     metadata = {
         "task": settings.task,
-        "algorithm": settings.algorithm,
+        "algorithm": algorithm,
         "target": target_name,
         "columns": list(features.model_columns),
         "contract_hash": contract.hash,
@@ -222,6 +237,8 @@ def train(
             "test": len(test_at),
         },
     }
+    if candidates:
+        metadata["candidates"] = {c.algorithm: c.as_dict() for c in candidates}
     if settings.classifier:
         metadata["classes"] = model.classes_.tolist()
     metadata["statistics"] = {
@@ -244,4 +261,6 @@ def train(
         rejects=rejects,
         score=score,
         matrix=np.vstack((train_matrix, test_matrix)),
+        algorithm=algorithm,
+        candidates=candidates,
     )

@@ -97,6 +97,30 @@ def test_the_file_set_follows_the_spec(tmp_path, churn_project):
     assert minimal_files <= churn_files
 
 
+def test_training_installs_the_extra_learners_the_spec_names(tmp_path, churn_project):
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        MINIMAL.read_text()
+        + "  algorithm: [ridge, lightgbm]\n  params: {lightgbm: {num_leaves: 15}}\n"
+    )
+    modelplate.generate(spec, tmp_path / "house-price")
+    train = _extra((tmp_path / "house-price" / "pyproject.toml").read_text(), "train")
+    assert '"house-price[lightgbm]",' in train
+    assert "xgboost" not in train
+    model = (tmp_path / "house-price" / "src" / "house_price" / "model.py").read_text()
+    assert 'algorithm=("ridge", "lightgbm"),' in model
+    assert 'params={"lightgbm": {"num_leaves": 15}},' in model
+    assert "[lightgbm]" not in _extra(
+        (churn_project / "pyproject.toml").read_text(), "train"
+    )
+
+
+def _extra(pyproject: str, name: str) -> str:
+    """The text of one extra's list in a pyproject.toml."""
+    start = pyproject.index(f"\n{name} = [")
+    return pyproject[start : pyproject.index("\n]", start)]
+
+
 def test_the_sample_holds_the_documented_example_entity(churn_project):
     # `precompute data/sample.csv && serve`, as the README says, must answer the
     # OpenAPI example with a score rather than 404 for an unknown customer_id.

@@ -27,6 +27,9 @@ column is an id). The rules, in one place (each module's docstring says more):
   boolean target for true/false or 0/1), up to `CLASS_MAX_VALUES` text values (or
   integers seen `CLASS_MIN_ROWS` times each on average) -> multiclass_classification,
   other numbers -> regression.
+- The algorithm (`candidates`) is a list of candidates `train` compares by
+  cross-validation: linear, random forest and gradient boosting below
+  `SMALL_DATA_ROWS` rows; linear, gradient boosting and LightGBM above.
 - Nulls in CSV are what pandas reads as missing: empty cells and its default markers
   (NA, N/A, NULL, null, NaN, None, ...).
 

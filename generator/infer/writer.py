@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import textwrap
 
+from .candidates import candidates, describe
 from .columns import Column, summarize
 from .ranges import RANGE_MARGIN, readable
 from .reading import Sample
@@ -64,7 +65,7 @@ class _SpecWriter:
         self.blank()
         self.inputs(fields)
         self.features(fields)
-        self.model(fields, target)
+        self.model(fields, target, _rows(sample))
         return "\n".join(self.lines) + "\n"
 
     def header(self, sample: Sample) -> None:
@@ -155,7 +156,7 @@ class _SpecWriter:
             self.line(2, f"{scalar(column.name)}:")
             self.line(4, "encode: one_hot")
 
-    def model(self, fields: list[Column], target: Target) -> None:
+    def model(self, fields: list[Column], target: Target, rows: int | None) -> None:
         self.blank()
         self.comment(
             0, f"The model. The task follows from the target column {target.source!r}:"
@@ -174,9 +175,20 @@ class _SpecWriter:
         if target.values:
             self.values(4, target.values)
         self.line(2, f"metric: {target.metric}")
+        self.comment(
+            2,
+            "Candidates: `train` scores each by cross-validation on the training "
+            f"split and keeps the best ({describe(rows)}).",
+        )
+        self.line(2, "algorithm: [" + ", ".join(candidates(target.task, rows)) + "]")
         if any(not c.model_input for c in fields):
             self.line(2, "features:", "every input but the extra id-like columns")
             for column in fields:
                 usable = column.type in ("integer", "float", "boolean", "category")
                 if column.model_input and column.role is None and usable:
                     self.line(4, f"- {scalar(column.name)}")
+
+
+def _rows(sample: Sample) -> int | None:
+    """How many rows the file has, when known."""
+    return len(sample.frame) if sample.complete else sample.total_rows

@@ -69,7 +69,10 @@ class TargetSpec:
 class ModelSpec:
     task: str
     target: TargetSpec
-    algorithm: str = "hist_gradient_boosting"
+    # One learner, or several candidates that training compares.
+    algorithm: str | list[str] = "hist_gradient_boosting"
+    # algorithm -> its hyperparameters (also for a single algorithm).
+    params: dict[str, dict[str, Any]] = _field(default_factory=dict)
     # None: the registry's default (artifacts/model, or models:/<project name>).
     artifact: str | None = None
     registry: str = "folder"

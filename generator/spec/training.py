@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .. import schema as S
+from ..reader import join
+from ..runtime.learners import parameter_problems
 from ..yamlsource import Node
 from .model import ModelSpec, TargetSpec
 from .sections import SectionReader, positions
@@ -27,9 +31,10 @@ class TrainingReader(SectionReader):
         )
         if "algorithm" in entries:
             model.algorithm = (
-                self.choice(entries["algorithm"], "model.algorithm", S.ALGORITHMS[task])
-                or model.algorithm
+                self.algorithm(entries["algorithm"], task) or model.algorithm
             )
+        if "params" in entries:
+            model.params = self.params(entries["params"], model.algorithm, task)
         if "artifact" in entries:
             model.artifact = self.text(
                 entries["artifact"], "model.artifact", allow_empty=False
@@ -85,6 +90,73 @@ class TrainingReader(SectionReader):
                 f"artifact (default {S.MLFLOW_ROOT}<project.name>), got "
                 f"{model.artifact!r}",
             )
+
+    def algorithm(self, node: Node, task: str) -> str | list[str] | None:
+        """One learner's name, or a list of candidates (each once)."""
+        if not node.is_sequence:
+            return self.choice(node, "model.algorithm", S.ALGORITHMS[task])
+        if not node.value:
+            self.expected(
+                node, "model.algorithm", "a name or a non-empty list of names"
+            )
+            return None
+        names: list[str] = []
+        for index, item in enumerate(node.value):
+            path = f"model.algorithm[{index}]"
+            name = self.choice(item, path, S.ALGORITHMS[task])
+            if name in names:
+                self.problem(item, path, f"{name} is named twice")
+            elif name is not None:
+                names.append(name)
+        return names if len(names) == len(node.value) else None
+
+    def params(
+        self, node: Node, algorithm: str | list[str], task: str
+    ) -> dict[str, dict[str, Any]]:
+        """Hyperparameters by algorithm: a flat mapping for one algorithm, one
+        mapping per named candidate for a list."""
+        if isinstance(algorithm, str):
+            return {
+                algorithm: self.learner_params(node, "model.params", algorithm, task)
+            }
+        params: dict[str, dict[str, Any]] = {}
+        for name, value, mark in self.entries(
+            node, "model.params", "candidate algorithm -> its parameters"
+        ):
+            if name not in algorithm:
+                self.problem(
+                    mark,
+                    join("model.params", name),
+                    f"{name!r} is not among the candidates in model.algorithm "
+                    f"(expected one of: {', '.join(algorithm)})",
+                )
+                continue
+            params[name] = self.learner_params(
+                value, join("model.params", name), name, task
+            )
+        return params
+
+    def learner_params(
+        self, node: Node, path: str, algorithm: str, task: str
+    ) -> dict[str, Any]:
+        """One learner's parameters, each a name its estimator takes with a simple
+        value (runtime.learners is the table of both)."""
+        entries = self.entries(node, path, f"{algorithm}'s parameter -> value")
+        given = {
+            name: value.value for name, value, _ in entries if not value.is_mapping
+        }
+        problems = parameter_problems(algorithm, task, given)
+        params: dict[str, Any] = {}
+        for name, value, mark in entries:
+            if value.is_mapping or value.is_sequence:
+                self.expected(
+                    value, join(path, name), "a number, text, true/false or null"
+                )
+            elif name in problems:
+                self.problem(mark, join(path, name), problems[name])
+            else:
+                params[name] = value.value
+        return params
 
     def target(self, node: Node) -> TargetSpec | None:
         entries = self.mapping(node, "model.target", S.TARGET)

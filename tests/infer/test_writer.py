@@ -25,3 +25,14 @@ def test_the_written_yaml_round_trips(customer_spec, customers):
     )
     written = {f.wire_name or f.name for f in spec.inputs.values()}
     assert written == set(customers.columns) - {"churned"}
+
+
+def test_the_model_proposes_candidates_for_the_data_size(customer_spec):
+    spec, text, _ = customer_spec
+    assert spec.model.algorithm == [
+        "logistic_regression",
+        "random_forest",
+        "hist_gradient_boosting",
+    ]
+    comments = " ".join(line.strip(" #") for line in text.splitlines())
+    assert "keeps the best (300 rows: small data" in comments

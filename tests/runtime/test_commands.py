@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from orders import FEATURES, STORE, one_error_line, program, write_sample
+from orders import FEATURES, MODEL, STORE, one_error_line, program, write_sample
 from redis_server import free_port
 
 from modelplate.runtime import cli
@@ -38,6 +38,23 @@ def trained(tmp_path, capsys):
 def champion(tmp_path) -> Path:
     """The folder of the version ``train`` made the champion."""
     return tmp_path / "model" / "versions" / locate(tmp_path / "model").split("/")[-1]
+
+
+def test_train_prints_every_candidates_cross_validated_score(tmp_path, capsys):
+    write_sample(tmp_path)
+    candidates = replace(
+        MODEL,
+        algorithm=("logistic_regression", "random_forest"),
+        estimator=None,
+        params={"random_forest": {"n_estimators": 10}},
+    )
+    assert cli.main(program(tmp_path, model=candidates), ["train"]) == 0
+    out = capsys.readouterr().out
+    scored = re.findall(r"cross-validated roc_auc of (\w+): [\d.]+ \+- [\d.]+", out)
+    assert scored == ["logistic_regression", "random_forest"]
+    metadata = json.loads((champion(tmp_path) / METADATA_FILE).read_text())
+    assert f"chosen: {metadata['algorithm']}\n" in out
+    assert list(metadata["candidates"]) == scored
 
 
 def _score(tmp_path, *argv: str | Path) -> int:

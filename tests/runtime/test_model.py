@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -147,3 +148,9 @@ def test_a_location_that_cannot_be_written_is_one_clear_error(tmp_path):
     (tmp_path / "file").write_text("")
     with pytest.raises(ArtifactError, match="cannot write the artifact"):
         save_artifact(tmp_path / "file" / "m", REGRESSION_MODEL, fitted, {}, MATRIX)
+
+
+def test_an_owners_estimator_replaces_one_algorithm_not_a_list():
+    candidates = replace(BINARY_MODEL, algorithm=("logistic_regression", "ridge"))
+    with pytest.raises(TrainingError, match="replaces one algorithm, not a list"):
+        fit(candidates, MATRIX, BINARY, seed=0)

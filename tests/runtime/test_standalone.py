@@ -27,6 +27,8 @@ ALLOWED |= {"dask", "distributed", "sklearn", "skl2onnx", "onnx", "scipy", "star
 # The shared feature store's client, in the generated project's [redis] extra.
 ALLOWED |= {"redis"}
 ALLOWED |= {"mlflow"}  # the [mlflow] extra
+# The optional learners' extras ([lightgbm], [xgboost]).
+ALLOWED |= {"lightgbm", "xgboost", "onnxmltools"}
 
 
 @pytest.mark.parametrize("name", MODULES)
