@@ -14,6 +14,7 @@ training rows; ``artifact`` loads and serves it without scikit-learn.
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Callable, Mapping
 
 import fsspec
@@ -32,6 +33,7 @@ __all__ = [
     "METRICS",
     "ONNX_OPSET",
     "TOLERANCE",
+    "as_served",
     "estimator",
     "evaluate",
     "export_onnx",
@@ -51,6 +53,8 @@ LINEAR = tuple(name for name, learner in LEARNERS.items() if learner.linear)
 # is judged relative to its largest predicted magnitude, since float32 keeps
 # about 7 significant digits and 1e-5 leaves room for summing many trees.
 TOLERANCE = 1e-5
+# protobuf's warning for booleans in an integer attribute (a message regex).
+BOOLEAN_INTS = r"Field onnx\.AttributeProto\.ints: Expected an int, got a boolean"
 
 
 def estimator(settings: Model, seed: int, algorithm: str | None = None):
@@ -68,6 +72,19 @@ def estimator(settings: Model, seed: int, algorithm: str | None = None):
     return build(algorithm, settings.task, settings.params.get(algorithm, {}), seed)
 
 
+def as_served(matrix: np.ndarray, model) -> np.ndarray:
+    """``matrix`` as ``model``'s ONNX export will compare it. A tree ensemble runs
+    in float32 there, so the rows it learns from and is judged on are rounded to
+    float32 first: a split threshold between a value and its float32 rounding would
+    otherwise send a row one way in training and the other way in serving (the
+    export check then refuses the model). Linear models, and an owner's estimator
+    the learners table does not know, see the matrix as it is."""
+    learner = learner_of(model)
+    if learner is None or learner.linear:
+        return matrix
+    return np.asarray(matrix, dtype=np.float32).astype(np.float64)
+
+
 def fit(
     settings: Model,
     matrix: np.ndarray,
@@ -79,7 +96,7 @@ def fit(
     deterministic for a seed (default: the settings' seed)."""
     unfitted = estimator(settings, settings.seed if seed is None else seed, algorithm)
     try:
-        return unfitted.fit(matrix, target)
+        return unfitted.fit(as_served(matrix, unfitted), target)
     # A hyperparameter's value is checked by the estimator when it fits
     # (num_leaves: 0, say), each library with its own exception types: say
     # which learner, in one line.
@@ -95,6 +112,7 @@ def predict(task: str, model, matrix: np.ndarray):
     for its ONNX export: binary, the positive class's probability; multiclass,
     (label, probability of each class in ``model.classes_`` order); regression,
     the value."""
+    matrix = as_served(matrix, model)
     if task == "binary_classification":
         return model.predict_proba(matrix)[:, 1]
     if task == "multiclass_classification":
@@ -158,11 +176,11 @@ METRICS = {task: tuple(_scores(task)) for task in TASKS}
 def evaluate(
     task: str, metric: str, model, matrix: np.ndarray, target: np.ndarray
 ) -> float:
-    """The model's ``metric`` on held-out rows."""
+    """The model's ``metric`` on held-out rows (as served: ``as_served``)."""
     scores = _scores(task)
     if metric not in scores:
         raise TrainingError(f"unknown metric {metric!r}; known: {sorted(scores)}")
-    return float(scores[metric](target, model, matrix))
+    return float(scores[metric](target, model, as_served(matrix, model)))
 
 
 def _largest_difference(task: str, exported, expected) -> float:
@@ -192,9 +210,17 @@ def export_onnx(
     options = {"zipmap": False} if settings.classifier else None
     try:
         register_converters(learner.extra if learner else None)
-        exported = to_onnx(
-            model, matrix[:1].astype(dtype), options=options, target_opset=ONNX_OPSET
-        ).SerializeToString()
+        with warnings.catch_warnings():
+            # skl2onnx writes some tree flags as booleans into integer attributes;
+            # protobuf still takes them and only warns, so a test run that makes
+            # warnings errors (pytest -W error) must not turn it into a refusal.
+            warnings.filterwarnings("ignore", BOOLEAN_INTS, DeprecationWarning)
+            exported = to_onnx(
+                model,
+                matrix[:1].astype(dtype),
+                options=options,
+                target_opset=ONNX_OPSET,
+            ).SerializeToString()
         classes = model.classes_.tolist() if settings.classifier else None
         onnx_model = OnnxModel(exported, classes=classes)
     # skl2onnx and onnxruntime raise many undocumented exception types, some
