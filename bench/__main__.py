@@ -11,7 +11,7 @@ import platform
 import sys
 import time
 
-from . import baseline, check, drift, generation, mutation, service
+from . import baseline, check, drift, engines, generation, mutation, service
 
 SECTIONS = {
     "generation": generation.run,
@@ -23,6 +23,8 @@ SECTIONS = {
     "mutation": mutation.run,
     # Not run by default: the earlier modelplate takes minutes on these specs.
     "check": check.run,
+    # Not run by default: minutes (1M rows, a JVM and a Dask cluster per run).
+    "engines": engines.run,
 }
 DEFAULT = ("generation", "drift", "service")
 rows: list[tuple[str, str, str, str, str]] = []

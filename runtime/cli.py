@@ -76,17 +76,24 @@ def _add_score(subparsers: Subparsers, program: Program) -> None:
         metavar="ISO",
         help="time the features are computed at (default: now, UTC)",
     )
+    parser.add_argument(
+        "--engine",
+        choices=("local", "dask", "spark"),
+        help="local: this process (default); dask: a Dask cluster (Parquet in, "
+        "[distributed] extra); spark: Spark on this machine (CSV or Parquet in, "
+        "[spark] extra, Java 17+); both write Parquet datasets",
+    )
     cluster = parser.add_mutually_exclusive_group()
     cluster.add_argument(
         "--scheduler",
         metavar="ADDRESS",
         help="score Parquet on this Dask cluster (e.g. tcp://10.0.0.5:8786); "
-        "needs the [distributed] extra",
+        "implies --engine dask",
     )
     cluster.add_argument(
         "--distributed",
         action="store_true",
-        help="score Parquet on a Dask cluster started on this machine",
+        help="the same as --engine dask: a Dask cluster started on this machine",
     )
     parser.set_defaults(handler=commands.score)
 

@@ -24,6 +24,7 @@ ALLOWED |= {
     "re2",
 }
 ALLOWED |= {"dask", "distributed", "sklearn", "skl2onnx", "onnx", "scipy", "starlette"}
+ALLOWED |= {"pyspark", "py4j"}
 
 
 @pytest.mark.parametrize("name", MODULES)
