@@ -45,7 +45,7 @@ from .definition import Contract
 from .errors import DataError, ServiceError
 from .io import LINE, Batch, check_type, text_batch
 from .pipeline import Scorer, Trained
-from .sparksession import one_line, session
+from .sparksession import PANDAS_WARNING, one_line, session
 
 __all__ = ["Counts", "score_spark"]
 
@@ -59,8 +59,6 @@ Reader = Callable[[pd.DataFrame], Batch]
 _SCORED = "__scored__."
 # Raised in a worker whose lines hold a record spanning lines (see the docstring).
 _SPANS = "record spans lines: read the file whole"
-# pyspark warns about every pandas 3 it meets; the conversions used here work.
-_PANDAS_WARNING = "PySpark does not yet fully support pandas"
 
 
 @dataclass(frozen=True)
@@ -262,7 +260,7 @@ def score_spark(
 
 def _run(spark: SparkSession, source: str, paths: tuple[str, str], job: _Job) -> Counts:
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", _PANDAS_WARNING, FutureWarning)
+        warnings.filterwarnings("ignore", PANDAS_WARNING, FutureWarning)
         try:
             try:
                 return _score(spark, source, paths, job, whole=False)

@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -26,9 +27,14 @@ from pyspark.sql import SparkSession
 
 from .errors import ServiceError
 
-__all__ = ["MASTER", "one_line", "session"]
+__all__ = ["MASTER", "PANDAS_WARNING", "one_line", "session"]
 
 MASTER = "local[2]"
+# pyspark warns about any pandas 3 it meets, on every conversion and once more as the
+# process exits (after the command has said what it did); the conversions used here
+# work and are tested, so the warning would only alarm the user.
+PANDAS_WARNING = "PySpark does not yet fully support pandas"
+warnings.filterwarnings("ignore", PANDAS_WARNING, FutureWarning)
 _CONFIG = {
     "spark.driver.host": "127.0.0.1",
     "spark.driver.bindAddress": "127.0.0.1",
