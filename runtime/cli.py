@@ -65,8 +65,9 @@ def _add_score(subparsers: Subparsers, program: Program) -> None:
         type=Path,
         metavar="PATH",
         help="where to write rejected rows as read, with their line and reasons "
-        "(default: OUTPUT's stem + .rejects.csv, beside it); OUTPUT and the "
-        "rejects are both written or neither is",
+        "(default: OUTPUT's stem + .rejects.csv, beside it; .rejects.parquet "
+        "with --engine dask or spark); OUTPUT and the rejects are both written "
+        "or neither is",
     )
     parser.add_argument(
         "--artifact", metavar="DIR", help="artifact folder or fsspec URI to load"

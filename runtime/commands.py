@@ -155,7 +155,7 @@ def train(program: Program, args: argparse.Namespace, settings) -> int:
 def score(program: Program, args: argparse.Namespace, settings) -> int:
     """Every input row ends in OUTPUT or in the rejects file (as it was read, with
     its line and reasons); both are written, or neither is touched."""
-    engine = engine_of(args)
+    engine = _engine_of(args)
     if engine != "local":
         return _score_on(engine, program, args, settings)
     rejects_path = _rejects_path(args.rejects, args.output, ".csv")
@@ -191,7 +191,7 @@ def contract(program: Program, args: argparse.Namespace, settings) -> int:
     return 0
 
 
-def engine_of(args: argparse.Namespace) -> str:
+def _engine_of(args: argparse.Namespace) -> str:
     """``score``'s engine: ``--engine``, else dask for ``--distributed`` or
     ``--scheduler`` (its older spellings), else local."""
     implied = "dask" if args.distributed or args.scheduler else None
