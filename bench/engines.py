@@ -111,8 +111,11 @@ def run(report) -> None:
                     spread=command.spread(),
                     baseline_spread=local.spread(),
                 )
+                # The JVM (and Spark's Python workers under it) is never waited
+                # for, so its CPU time is not counted: the driver's only.
+                driver = " (the driver only)" if engine == "spark" else ""
                 report(
-                    f"  CPU seconds, --engine {engine}",
+                    f"  CPU seconds, --engine {engine}{driver}",
                     command.median(cpu=True),
                     "s",
                     spread=command.spread(cpu=True),
