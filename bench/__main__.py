@@ -16,6 +16,7 @@ from . import (
     calibration,
     check,
     drift,
+    engines,
     generation,
     mutation,
     predictionlog,
@@ -39,6 +40,8 @@ SECTIONS = {
     "calibration": calibration.run,
     # Not run by default: starts a redis-server (store lookups, SQLite vs Redis).
     "store": store.run,
+    # Not run by default: minutes (1M rows, a JVM and a Dask cluster per run).
+    "engines": engines.run,
 }
 DEFAULT = ("generation", "drift", "service")
 rows: list[tuple[str, str, str, str, str]] = []

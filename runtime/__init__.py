@@ -23,7 +23,7 @@ LAYERS = (
     "cli",
     "commands : review : ops : promotion",
     "http : manifests",
-    "sizing : report : distributed : serving",
+    "sizing : report : distributed : spark : serving",
     "monitoring : performance : recent : recording : comparison : outcomes",
     "pipeline : training : versions",
     "selection",
@@ -37,7 +37,8 @@ LAYERS = (
     " : predictionlog : shadow",
     "converters",
     "csvfile : rules : serialization : statistics : functions : calibration"
-    " : yamltext : promql : estimation : references : learners",
+    " : yamltext : promql : estimation : references : learners"
+    " : sparksession",
     "labels",
     "files",
     "definition : errors",

@@ -67,8 +67,9 @@ def _add_score(subparsers: Subparsers, program: Program) -> None:
         type=Path,
         metavar="PATH",
         help="where to write rejected rows as read, with their line and reasons "
-        "(default: OUTPUT's stem + .rejects.csv, beside it); OUTPUT and the "
-        "rejects are both written or neither is",
+        "(default: OUTPUT's stem + .rejects.csv, beside it; .rejects.parquet "
+        "with --engine dask or spark); OUTPUT and the rejects are both written "
+        "or neither is",
     )
     parser.add_argument(
         "--artifact", metavar="DIR", help="artifact folder or fsspec URI to load"
@@ -83,17 +84,24 @@ def _add_score(subparsers: Subparsers, program: Program) -> None:
         action="store_true",
         help="do not append the predictions to the prediction log (settings)",
     )
+    parser.add_argument(
+        "--engine",
+        choices=("local", "dask", "spark"),
+        help="local: this process (default); dask: a Dask cluster (Parquet in, "
+        "[distributed] extra); spark: Spark on this machine (CSV or Parquet in, "
+        "[spark] extra, Java 17+); both write Parquet datasets",
+    )
     cluster = parser.add_mutually_exclusive_group()
     cluster.add_argument(
         "--scheduler",
         metavar="ADDRESS",
         help="score Parquet on this Dask cluster (e.g. tcp://10.0.0.5:8786); "
-        "needs the [distributed] extra",
+        "implies --engine dask",
     )
     cluster.add_argument(
         "--distributed",
         action="store_true",
-        help="score Parquet on a Dask cluster started on this machine",
+        help="the same as --engine dask: a Dask cluster started on this machine",
     )
     parser.set_defaults(handler=commands.score)
 

@@ -173,8 +173,9 @@ def train(program: Program, args: argparse.Namespace, settings) -> int:
 def score(program: Program, args: argparse.Namespace, settings) -> int:
     """Every input row ends in OUTPUT or in the rejects file (as it was read, with
     its line and reasons); both are written, or neither is touched."""
-    if args.distributed or args.scheduler:
-        return _score_distributed(program, args, settings)
+    engine = _engine_of(args)
+    if engine != "local":
+        return _score_on(engine, program, args, settings)
     rejects_path = _rejects_path(args.rejects, args.output, ".csv")
     distinct({"INPUT": args.input}, {"OUTPUT": args.output, "rejects": rejects_path})
     check_type(args.output, rejects_path)
@@ -228,21 +229,40 @@ def contract(program: Program, args: argparse.Namespace, settings) -> int:
     return 0
 
 
-def _score_distributed(program: Program, args: argparse.Namespace, settings) -> int:
+def _engine_of(args: argparse.Namespace) -> str:
+    """``score``'s engine: ``--engine``, else dask for ``--distributed`` or
+    ``--scheduler`` (its older spellings), else local."""
+    implied = "dask" if args.distributed or args.scheduler else None
+    engine = args.engine
+    if engine and implied and engine != implied:
+        raise ServiceError(
+            f"--engine {engine} cannot run on a Dask cluster: drop --scheduler "
+            "and --distributed, or use --engine dask"
+        )
+    return engine or implied or "local"
+
+
+def _score_on(engine: str, program: Program, args: argparse.Namespace, settings):
+    # Imported here: each engine is an extra of its own.
+    extra = {"dask": "distributed", "spark": "spark"}[engine]
     try:
-        from .distributed import score_parquet
+        if engine == "dask":
+            from .distributed import score_parquet as run
+        else:
+            from .spark import score_spark as run
     except ModuleNotFoundError as error:
         raise ServiceError(
-            f"--distributed and --scheduler need {error.name}: "
-            f"pip install '{program.prog}[distributed]'"
+            f"--engine {engine} needs {error.name}: "
+            f"pip install '{program.prog}[{extra}]'"
         ) from error
     rejects_path = _rejects_path(args.rejects, args.output, ".parquet")
     targets = {"OUTPUT": args.output, "rejects": rejects_path}
     distinct({"INPUT": args.input}, targets, datasets=True)
+    options = {"scheduler": args.scheduler} if engine == "dask" else {}
     # Both datasets are written into folders beside their targets and moved into
-    # place together when the cluster is done, as ``score`` does with its files.
+    # place together when the engine is done, as ``score`` does with its files.
     with Outputs().commit() as outputs:
-        counts = score_parquet(
+        counts = run(
             str(args.input),
             str(outputs.folder(args.output)),
             str(outputs.folder(rejects_path)),
@@ -250,7 +270,7 @@ def _score_distributed(program: Program, args: argparse.Namespace, settings) -> 
             load=program.load_artifact,
             artifact=args.artifact or settings.artifact,
             as_of=as_of(args.as_of),
-            scheduler=args.scheduler,
+            **options,
         )
     print(f"scored {counts.scored} rows -> {args.output}")
     print(f"rejected {counts.rejected} rows -> {rejects_path}")

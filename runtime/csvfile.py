@@ -24,13 +24,15 @@ import pyarrow.csv as pa_csv
 from .errors import DataError
 from .files import open_regular
 
-__all__ = ["UNREADABLE", "read_csv"]
+__all__ = ["UNREADABLE", "header", "read_csv", "split_lines"]
 
 # How the reason of a record that is no row begins (the reasons are below).
 UNREADABLE = r"row: (?:cells|encoding) \("
 
 _SURROGATES = re.compile("[\udc80-\udcff]")
 _LINE_BREAKS = re.compile("\r\n|\r|\n")
+# How much of a file ``header`` reads for the header line.
+_HEADER_BYTES = 1 << 20
 
 
 def _escaped(cell: str) -> str:
@@ -167,6 +169,57 @@ def read_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, dict[int, str]]:
         index=pd.RangeIndex(len(records) - 1),
     )
     return frame, np.asarray(firsts[1:], dtype=np.int64), problems
+
+
+def header(path: Path) -> list[str] | None:
+    """The column names when they are the whole first line, as ``read_csv`` reads
+    them (a DataError as it gives); None for a header it finds elsewhere (after a
+    blank line, or quoted across lines): then only ``read_csv`` reads the file."""
+    with open_regular(path) as file:
+        first = file.readline(_HEADER_BYTES).removeprefix(b"\xef\xbb\xbf")
+    line = first.removesuffix(b"\n").removesuffix(b"\r")
+    if not line.strip() or b'"' in line or b"\r" in line or line == first:
+        return None  # no line break read: empty, or a header longer than we read
+    text = line.decode("utf-8", "surrogateescape")
+    dirty = "\x00" in text or _SURROGATES.search(text) is not None
+    return _header(path, text, dirty)[0]
+
+
+def split_lines(
+    lines: list[bytes], names: list[str]
+) -> tuple[pd.DataFrame, np.ndarray, dict[int, str]] | None:
+    """Consecutive lines of a file after its header (without their line breaks),
+    split as ``read_csv`` splits them: (every cell as text or null, the position
+    in ``lines`` of each row, row position -> problem). None when a record spans
+    lines (a quoted cell holding a line break): then only the file as a whole can
+    be split."""
+    texts = [line.decode("utf-8", "surrogateescape") for line in lines]
+    # One record per line, the sentinel too: a quote left open swallows a line.
+    try:
+        records = list(csv.reader([*texts, "end"]))
+    except csv.Error:  # e.g. a cell beyond the field size limit
+        return None
+    if len(records) != len(texts) + 1:
+        return None
+    width = len(names)
+    kept = [position for position, cells in enumerate(records[:-1]) if cells]
+    problems: dict[int, str] = {}
+    rows = []
+    for row, position in enumerate(kept):
+        cells, text = records[position], texts[position]
+        dirty = "\x00" in text or _SURROGATES.search(text) is not None
+        problem = _problem(cells, width, dirty)
+        if problem:
+            problems[row] = f"{problem}, in {_escaped(text)!r})"
+            cells = [_escaped(cell) for cell in cells[:width]]
+            cells = cells + [""] * (width - len(cells))
+        rows.append(cells)
+    columns = zip(*rows, strict=True) if rows else [()] * width
+    frame = pd.DataFrame(
+        {name: _nulls(values) for name, values in zip(names, columns, strict=True)},
+        index=pd.RangeIndex(len(rows)),
+    )
+    return frame, np.asarray(kept, dtype=np.int64), problems
 
 
 def _nulls(values: tuple[str, ...]) -> pd.Series:

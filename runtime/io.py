@@ -49,6 +49,7 @@ __all__ = [
     "check_type",
     "read_batch",
     "read_frame",
+    "text_batch",
     "write_frame",
     "writer",
 ]
@@ -118,7 +119,6 @@ def read_batch(
 ) -> Batch:
     """Read a .csv or .parquet file; CSV cells of ``fields`` (default: the
     contract's) are typed as declared, producers' names renamed to field names."""
-    fields = contract.fields if fields is None else fields
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".parquet":
@@ -131,7 +131,20 @@ def read_batch(
         lines = np.arange(1, len(text) + 1, dtype=np.int64)
         return Batch(frame_from_wire(text, contract), text, lines)
     check_type(path)
-    text, lines, problems = read_csv(path)
+    return text_batch(*read_csv(path), contract, fields)
+
+
+def text_batch(
+    text: pd.DataFrame,
+    lines: np.ndarray,
+    problems: dict[int, str],
+    contract: Contract,
+    fields: tuple[Field, ...] | None = None,
+) -> Batch:
+    """CSV rows as ``csvfile`` splits them (cells as text, their lines, position
+    -> problem) typed for the contract: the cells of ``fields`` (default: the
+    contract's) as declared, producers' names renamed to field names."""
+    fields = contract.fields if fields is None else fields
     frame = frame_from_wire(text, contract)
     typed = {f.name: _from_text(frame[f.name], f) for f in fields if f.name in frame}
     # Not ``frame.assign(**typed)``: a field called ``self`` would collide with

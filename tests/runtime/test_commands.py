@@ -249,3 +249,10 @@ def test_labels_with_times_that_are_not_iso_are_one_line(tmp_path, trained, caps
     capsys.readouterr()
     assert cli.main(program(tmp_path), argv) == 1
     assert "'timestamp': not ISO dates or datetimes" in one_error_line(capsys)
+
+
+def test_an_engine_and_a_dask_scheduler_together_are_one_line(tmp_path, capsys):
+    data = tmp_path / "in.parquet"
+    argv = [data, "out.parquet", "--engine", "spark", "--scheduler", "tcp://x:1"]
+    assert _score(tmp_path, *argv) == 1
+    assert "--engine spark cannot run on a Dask cluster" in one_error_line(capsys)

@@ -3,9 +3,14 @@ with a reason, never a failure of the whole file for one row."""
 
 from __future__ import annotations
 
-import pytest
+import tempfile
+from pathlib import Path
 
-from modelplate.runtime.csvfile import read_csv
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from modelplate.runtime.csvfile import header, read_csv, split_lines
 from modelplate.runtime.errors import DataError
 
 
@@ -88,3 +93,63 @@ def test_a_file_without_a_usable_header_is_one_data_error(tmp_path, data, messag
 def test_a_header_only_file_has_no_rows(tmp_path):
     text, lines, problems = _read(tmp_path, b"a,b\n")
     assert list(text.columns) == ["a", "b"] and text.empty and len(lines) == 0
+
+
+# Lines of a CSV file (no line breaks in them): cells, quotes, bad bytes, NULs.
+LINES = st.lists(
+    st.lists(
+        st.sampled_from([b"a", b"1", b",", b'"', b"\xff", b"\x00", b" ", b""])
+    ).map(b"".join),
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=LINES, ending=st.sampled_from([b"\n", b"\r\n"]))
+def test_lines_split_one_by_one_give_what_the_whole_file_gives(lines, ending):
+    """What Spark's partitions do (runtime.spark): unless a record spans lines,
+    the rows, their lines and their problems are those of ``read_csv``."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "in.csv"
+        path.write_bytes(b"x,y" + ending + ending.join(lines) + ending)
+        text, numbers, problems = read_csv(path)
+    split = split_lines(lines, ["x", "y"])
+    if split is None:
+        return  # a quoted cell holds a line break: the file is read whole instead
+    rows, kept, found = split
+    assert _cells(rows) == _cells(text)
+    assert (kept + 2).tolist() == numbers.tolist()  # line 1 is the header
+    assert found == problems
+
+
+def _cells(frame):
+    """Rows of cells, a null as None (Arrow's strings give NaN)."""
+    return frame.astype(object).where(frame.notna(), None).values.tolist()
+
+
+def test_a_quoted_cell_across_lines_cannot_be_split_line_by_line():
+    assert split_lines([b'1,"two', b'lines"'], ["a", "b"]) is None
+    assert split_lines([b'1,"open'], ["a", "b"]) is None  # it would swallow the next
+    assert split_lines([b'1,"closed"', b""], ["a", "b"]) is not None
+
+
+@pytest.mark.parametrize(
+    ("data", "names"),
+    [
+        (b"\xef\xbb\xbfa,b\r\n1,2\n", ["a", "b"]),
+        (b"\na,b\n1,2\n", None),  # after a blank line: read whole
+        (b'"a\nb",c\n1,2\n', None),  # quoted
+        (b"a,b", None),  # no line break: read whole
+    ],
+)
+def test_a_header_on_the_first_line_is_read_alone(tmp_path, data, names):
+    path = tmp_path / "in.csv"
+    path.write_bytes(data)
+    assert header(path) == names
+
+
+def test_a_header_read_alone_is_refused_as_the_whole_file_is(tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_bytes(b"a,b,a\n1,2,3\n")
+    with pytest.raises(DataError, match="repeated column 'a'"):
+        header(path)

@@ -29,6 +29,7 @@ ALLOWED |= {"redis"}
 ALLOWED |= {"mlflow"}  # the [mlflow] extra
 # The optional learners' extras ([lightgbm], [xgboost]).
 ALLOWED |= {"lightgbm", "xgboost", "onnxmltools"}
+ALLOWED |= {"pyspark", "py4j"}
 
 
 @pytest.mark.parametrize("name", MODULES)
