@@ -9,10 +9,17 @@ cannot go stale when an alert or a threshold changes.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import socket
 import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlencode
+from urllib.request import urlopen
 
 import pytest
 import yaml
@@ -22,6 +29,11 @@ from modelplate.runtime.promql import Level, Quantile, Rate, Ratio, Selector
 from modelplate.runtime.telemetry import latency_buckets
 
 PROMTOOL = shutil.which("promtool")
+PROMETHEUS = shutil.which("prometheus")
+needs_prometheus = pytest.mark.skipif(
+    PROMETHEUS is None,
+    reason="prometheus is not installed (apt package prometheus; .ci/run installs it)",
+)
 needs_promtool = pytest.mark.skipif(
     PROMTOOL is None,
     reason="promtool is not installed (apt package prometheus; .ci/run installs it)",
@@ -168,3 +180,72 @@ def check_rules(
     tests.write_text(yaml.safe_dump(unit_tests(rules, service, alerts)))
     tested = promtool("test", "rules", tests)
     assert tested.returncode == 0, tested.stdout + tested.stderr
+
+
+# ------------------------------------------- a real Prometheus scraping a service
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def query(web: int, expression: str) -> list[dict]:
+    url = f"http://127.0.0.1:{web}/api/v1/query?" + urlencode({"query": expression})
+    with urlopen(url, timeout=5) as answer:
+        return json.load(answer)["data"]["result"]
+
+
+@contextmanager
+def prometheus(folder: Path, target: int, rules: Path) -> Iterator[int]:
+    """A real Prometheus on loopback scraping 127.0.0.1:``target`` every second with
+    ``rules`` loaded; yields its web port."""
+    config = folder / "prometheus.yml"
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
+                "rule_files": [str(rules)],
+                "scrape_configs": [
+                    {
+                        "job_name": "service",
+                        "static_configs": [{"targets": [f"127.0.0.1:{target}"]}],
+                    }
+                ],
+            }
+        )
+    )
+    web = free_port()
+    command = [
+        PROMETHEUS,
+        f"--config.file={config}",
+        f"--storage.tsdb.path={folder / 'tsdb'}",
+        f"--web.listen-address=127.0.0.1:{web}",
+    ]
+    with (folder / "prometheus.log").open("w") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            yield web
+        finally:
+            process.terminate()
+            process.wait(30)
+
+
+def until_scraped(web: int, namespace: str, seconds: float = 60.0):
+    """(requests series, ready series, loaded rule names) once Prometheus has
+    scraped the service's ``<namespace>_requests_total`` and ``<namespace>_ready``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            requests = query(web, f"{namespace}_requests_total")
+            ready = query(web, f"{namespace}_ready")
+            with urlopen(f"http://127.0.0.1:{web}/api/v1/rules", timeout=5) as answer:
+                groups = json.load(answer)["data"]["groups"]
+        except OSError:  # not listening yet
+            time.sleep(0.2)
+            continue
+        if requests and ready:
+            return requests, ready, {r["name"] for g in groups for r in g["rules"]}
+        time.sleep(0.2)
+    raise AssertionError("prometheus never scraped the service")

@@ -9,15 +9,25 @@ tool's interpreter never imports a generated package.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
+from urllib.request import Request, urlopen
 
 import pytest
 import yaml
 from paths import EXAMPLES
-from promrules import needs_promtool, promtool
+from promrules import (
+    free_port,
+    needs_prometheus,
+    needs_promtool,
+    prometheus,
+    promtool,
+    until_scraped,
+)
 
 import modelplate
 
@@ -38,12 +48,16 @@ out.write_text(yaml.safe_dump(unit_tests(rules.resolve(), p.prog, alerts)))
 """
 
 
-def _run(project: Path, *args: str) -> subprocess.CompletedProcess:
+def _env(project: Path) -> dict[str, str]:
     path = os.pathsep.join([str(project / "src"), str(TESTS)])
+    return {**os.environ, "PYTHONPATH": path}
+
+
+def _run(project: Path, *args: str) -> subprocess.CompletedProcess:
     result = subprocess.run(
         [sys.executable, *args],
         cwd=project,
-        env={**os.environ, "PYTHONPATH": path},
+        env=_env(project),
         capture_output=True,
         text=True,
         timeout=300,
@@ -95,3 +109,57 @@ def _rules(document: dict) -> list[dict]:
 
 def _camel(name: str) -> str:
     return "".join(part.capitalize() for part in name.split("-"))
+
+
+@pytest.mark.slow
+@needs_prometheus
+def test_a_real_prometheus_scrapes_a_running_generated_service(tmp_path):
+    """The minimal spec's service, generated, trained and served as its README says,
+    scraped by a real Prometheus with its own `ops alerts` rules loaded."""
+    loaded = modelplate.load_spec(EXAMPLES / "minimal.yaml")
+    project, package = tmp_path / "project", loaded.package
+    modelplate.generate(EXAMPLES / "minimal.yaml", project)
+    _run(project, "-m", package, "train")
+    _run(project, "-m", package, "ops", "alerts", "--output", "alerts.yml")
+    port = free_port()
+    command = [sys.executable, "-m", package, "serve", "--port", str(port)]
+    env = {**_env(project), f"{package.upper()}_PREDICTION_LOG": str(tmp_path / "log")}
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen(
+        command, cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        _wait_ready(port, server, tmp_path / "serve.log")
+        example = json.loads((project / "tests" / "cases.json").read_text())
+        body = json.dumps(example["bases"]["example"]).encode()
+        headers = {"content-type": "application/json"}
+        request = Request(f"http://127.0.0.1:{port}/predict", body, headers)
+        with urlopen(request, timeout=10) as answer:
+            assert answer.status == 200
+        with prometheus(tmp_path, port, project / "alerts.yml") as web:
+            requests, ready, loaded_rules = until_scraped(web, package)
+    finally:
+        server.terminate()
+        server.wait(30)
+        log.close()
+    labels = {(r["metric"]["endpoint"], r["metric"]["status"]) for r in requests}
+    assert ("/predict", "200") in labels
+    assert [r["value"][1] for r in ready] == ["1"]
+    rules = _rules(yaml.safe_load((project / "alerts.yml").read_text()))
+    assert loaded_rules == {rule["alert"] for rule in rules}
+
+
+def _wait_ready(
+    port: int, server: subprocess.Popen, log: Path, seconds: float = 120.0
+) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError(f"serve stopped: {log.read_text()}")
+        try:
+            with urlopen(f"http://127.0.0.1:{port}/ready", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError("the service never became ready")

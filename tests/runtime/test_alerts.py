@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import json
-import shutil
-import socket
-import subprocess
 import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode
 from urllib.request import Request, urlopen
 
 import orders
 import pytest
 import uvicorn
 import yaml
-from promrules import check_rules, needs_promtool, promtool, unit_tests
+from promrules import (
+    check_rules,
+    needs_prometheus,
+    needs_promtool,
+    prometheus,
+    promtool,
+    unit_tests,
+    until_scraped,
+)
 
 from modelplate.runtime import cli
 from modelplate.runtime import definition as d
@@ -127,8 +131,6 @@ def test_the_unit_tests_fail_when_the_expectations_are_swapped(tmp_path):
 
 # ------------------------------------------- a real Prometheus scraping a service
 
-PROMETHEUS = shutil.which("prometheus")
-
 
 @dataclass
 class Settings:
@@ -136,12 +138,6 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     max_batch_records: int = 10
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager
@@ -176,17 +172,8 @@ def _serving(artifact: Path):
         thread.join(10)
 
 
-def _query(port: int, query: str) -> list[dict]:
-    url = f"http://127.0.0.1:{port}/api/v1/query?" + urlencode({"query": query})
-    with urlopen(url, timeout=5) as answer:
-        return json.load(answer)["data"]["result"]
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(
-    PROMETHEUS is None,
-    reason="prometheus is not installed (apt package prometheus; .ci/run installs it)",
-)
+@needs_prometheus
 def test_a_real_prometheus_scrapes_the_service_and_loads_its_rules(tmp_path):
     orders.write_sample(tmp_path)
     assert cli.main(orders.program(tmp_path), ["train"]) == 0
@@ -198,57 +185,10 @@ def test_a_real_prometheus_scrapes_the_service_and_loads_its_rules(tmp_path):
         request = Request(f"http://127.0.0.1:{port}/predict", body, JSON)
         with urlopen(request, timeout=5) as answer:
             assert answer.status == 200
-        config = tmp_path / "prometheus.yml"
-        config.write_text(
-            yaml.safe_dump(
-                {
-                    "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
-                    "rule_files": [str(rules)],
-                    "scrape_configs": [
-                        {
-                            "job_name": "orders",
-                            "static_configs": [{"targets": [f"127.0.0.1:{port}"]}],
-                        }
-                    ],
-                }
-            )
-        )
-        web = _free_port()
-        command = [
-            PROMETHEUS,
-            f"--config.file={config}",
-            f"--storage.tsdb.path={tmp_path / 'tsdb'}",
-            f"--web.listen-address=127.0.0.1:{web}",
-        ]
-        log = (tmp_path / "prometheus.log").open("w")
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            found = _until_scraped(web, process)
-        finally:
-            process.terminate()
-            process.wait(30)
-            log.close()
+        with prometheus(tmp_path, port, rules) as web:
+            found = until_scraped(web, "orders")
     requests, ready, loaded = found
     labels = {(r["metric"]["endpoint"], r["metric"]["status"]) for r in requests}
     assert ("/predict", "200") in labels
     assert [r["value"][1] for r in ready] == ["1"]
     assert loaded == {a.name for a in alerts}
-
-
-def _until_scraped(web: int, process: subprocess.Popen):
-    """What Prometheus holds once it has scraped the service (60 s at most)."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "prometheus stopped"
-        try:
-            requests = _query(web, "orders_requests_total")
-            ready = _query(web, "orders_ready")
-            with urlopen(f"http://127.0.0.1:{web}/api/v1/rules", timeout=5) as answer:
-                groups = json.load(answer)["data"]["groups"]
-        except OSError:  # not listening yet
-            time.sleep(0.2)
-            continue
-        if requests and ready:
-            return requests, ready, {r["name"] for g in groups for r in g["rules"]}
-        time.sleep(0.2)
-    raise AssertionError("prometheus never scraped the service")

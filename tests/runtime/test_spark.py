@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from orders import FEATURES, program
 
-from modelplate.runtime import artifact, cli
+from modelplate.runtime import artifact, cli, versions
 from modelplate.runtime import definition as d
 from modelplate.runtime.errors import ServiceError
 from modelplate.runtime.pipeline import Scorer
@@ -45,8 +45,9 @@ SCORER = Scorer(
     "binary_classification",
     artifact.predictor("binary_classification"),
 )
+# A reference to a registry (what `train` writes) or a plain artifact folder.
 LOAD = partial(
-    artifact.load_artifact, contract=CONTRACT, columns=FEATURES.model_columns
+    versions.load, contract=CONTRACT, columns=FEATURES.model_columns, command="orders"
 )
 
 
