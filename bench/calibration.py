@@ -22,11 +22,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-import modelplate
 from modelplate.api import check
 from modelplate.sample import sample_rows, synthesize
 
-from .service import CHURN, PACKAGE, _env
+from .service import CHURN, PACKAGE, _env, trained_churn
 
 # (windows, rows per window, shift of SHIFTED in standard deviations): the issue's
 # two (no drift, and half a deviation, at 500 rows), then a small window, where a
@@ -77,17 +76,7 @@ print(json.dumps({{"results": results, "seconds_per_report": seconds}}))
 def run(report) -> None:
     scratch = Path(tempfile.mkdtemp(prefix="modelplate-bench-calibration-"))
     try:
-        project = scratch / "churn-predictor"
-        modelplate.generate(CHURN, project)
-        artifact = scratch / "model"
-        subprocess.run(
-            [sys.executable, "-m", PACKAGE, "train", "--artifact", str(artifact)],
-            cwd=project,
-            env=_env(project),
-            capture_output=True,
-            check=True,
-            timeout=600,
-        )
+        project, artifact = trained_churn(scratch)
         checked = check(CHURN)
         skip = sample_rows(checked)  # the rows the model was trained on
         needed = sum(windows * rows for windows, rows, _ in SCENARIOS)

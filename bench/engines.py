@@ -15,22 +15,16 @@ Options: --blocks N (default 2), --rows N (default 1000000).
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 
-import modelplate
-
 from .processes import Command
+from .service import PACKAGE, _env, trained_churn
 
-ROOT = Path(__file__).resolve().parent.parent
-CHURN = ROOT / "examples" / "churn.yaml"
-PACKAGE = "churn_predictor"
 ENGINES = {
     "parquet": ("local", "dask", "spark"),
     "csv": ("local", "spark"),
@@ -40,10 +34,6 @@ ENGINES = {
 def _option(name: str, default: int) -> int:
     argv = sys.argv[1:]
     return int(argv[argv.index(name) + 1]) if name in argv else default
-
-
-def _env(project: Path) -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(project / "src")}
 
 
 def _command(project: Path, artifact: Path, source: Path, engine: str) -> Command:
@@ -84,17 +74,7 @@ def run(report) -> None:
     blocks, count = _option("--blocks", 2), _option("--rows", 1_000_000)
     scratch = Path(tempfile.mkdtemp(prefix="modelplate-bench-engines-"))
     try:
-        project = scratch / "churn-predictor"
-        modelplate.generate(CHURN, project)
-        artifact = scratch / "model"
-        subprocess.run(
-            [sys.executable, "-m", PACKAGE, "train", "--artifact", str(artifact)],
-            cwd=project,
-            env=_env(project),
-            capture_output=True,
-            check=True,
-            timeout=600,
-        )
+        project, artifact = trained_churn(scratch)
         sources = _rows(project, scratch, count)
         for kind, engines in ENGINES.items():
             source = sources[kind]

@@ -230,10 +230,8 @@ def _stages(project: Path, artifact: Path, argument: str, probe: str = STAGES) -
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def churn_service(scratch: Path) -> tuple[Path, Path, dict, list[str]]:
-    """(project, artifact, example record, `serve` command without host and port):
-    the churn project generated and trained in ``scratch``, its feature store
-    holding the example's entity."""
+def trained_churn(scratch: Path) -> tuple[Path, Path]:
+    """(project, artifact): the churn project generated and trained in ``scratch``."""
     project = scratch / "churn-predictor"
     modelplate.generate(CHURN, project)
     artifact = scratch / "model"
@@ -245,6 +243,14 @@ def churn_service(scratch: Path) -> tuple[Path, Path, dict, list[str]]:
         check=True,
         timeout=600,
     )
+    return project, artifact
+
+
+def churn_service(scratch: Path) -> tuple[Path, Path, dict, list[str]]:
+    """(project, artifact, example record, `serve` command without host and port):
+    the churn project generated and trained in ``scratch``, its feature store
+    holding the example's entity."""
+    project, artifact = trained_churn(scratch)
     example = json.loads((project / "tests" / "cases.json").read_text())
     record = example["bases"]["example"]
     # The spec precomputes features: serving looks the record's entity up in the

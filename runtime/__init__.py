@@ -24,7 +24,8 @@ LAYERS = (
     "commands : review : ops : promotion",
     "http : manifests",
     "sizing : report : distributed : spark : serving",
-    "monitoring : performance : recent : recording : comparison : outcomes",
+    "monitoring : performance : recent : recording : comparison : outcomes"
+    " : workers",
     "pipeline : training : versions",
     "selection",
     "precomputing : record : io : model : openapi : requests : bodies : middleware"

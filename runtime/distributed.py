@@ -16,10 +16,6 @@ so a missing or tampered artifact stops the command before any work is sent.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import lru_cache
-
 import dask
 import dask.dataframe as dd
 import pandas as pd
@@ -27,25 +23,13 @@ from distributed import Client, LocalCluster
 
 from .contract import REASONS
 from .errors import ServiceError
-from .pipeline import Scorer, Trained
+from .pipeline import Scorer
+from .workers import Counts, Loader, worker_artifact
 
 __all__ = ["Counts", "score_parquet", "score_partition"]
 
 CONNECT_SECONDS = 30
 # The service's artifact loader: a location -> the loaded, verified artifact.
-Loader = Callable[[str], Trained]
-
-
-@dataclass(frozen=True)
-class Counts:
-    scored: int
-    rejected: int
-
-
-@lru_cache(maxsize=4)
-def _artifact(load: Loader, location: str) -> Trained:
-    """The artifact, loaded and verified once per worker process."""
-    return load(location)
 
 
 def score_partition(
@@ -57,7 +41,9 @@ def score_partition(
 ) -> pd.DataFrame:
     """Every row of ``partition`` once: its inputs, then the scored columns
     (empty for rejected rows) and ``_reasons`` (empty for scored rows)."""
-    scored, rejects = scorer.score_frame(partition, _artifact(load, location), as_of)
+    scored, rejects = scorer.score_frame(
+        partition, worker_artifact(load, location), as_of
+    )
     id_field = scorer.contract.id_field
     outputs = scored.drop(columns=[id_field]) if id_field else scored
     # Text as the nullable string dtype: an object column gives Parquet no type

@@ -25,7 +25,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -46,11 +46,11 @@ from .errors import DataError, ServiceError
 from .io import LINE, Batch, check_type, text_batch
 from .pipeline import Scorer, Trained
 from .sparksession import PANDAS_WARNING, one_line, session
+from .workers import Counts, Loader, worker_artifact
 
 __all__ = ["Counts", "score_spark"]
 
 # The service's artifact loader: a location -> the loaded, verified artifact.
-Loader = Callable[[str], Trained]
 # Turns one batch of the input's Spark rows, as pandas, into the rows as read.
 Reader = Callable[[pd.DataFrame], Batch]
 
@@ -59,18 +59,6 @@ Reader = Callable[[pd.DataFrame], Batch]
 _SCORED = "__scored__."
 # Raised in a worker whose lines hold a record spanning lines (see the docstring).
 _SPANS = "record spans lines: read the file whole"
-
-
-@dataclass(frozen=True)
-class Counts:
-    scored: int
-    rejected: int
-
-
-@lru_cache(maxsize=4)
-def _artifact(load: Loader, location: str) -> Trained:
-    """The artifact, loaded and verified once per worker process."""
-    return load(location)
 
 
 def _quoted(name: str) -> Column:
@@ -134,7 +122,7 @@ def _scored(
 ) -> Iterator[pd.DataFrame]:
     """Each batch's rows once: a rejected row as read with ``_line`` and
     ``_reasons``, a scored row with its line and its scored columns."""
-    artifact = _artifact(job.load, job.location)
+    artifact = worker_artifact(job.load, job.location)
     unlabelled = [job.target] if job.target else []
     for rows in batches:
         batch = read(rows)
@@ -210,7 +198,7 @@ def _score(
 ) -> Counts:
     contract = job.scorer.contract
     inputs, text, read = _inputs(spark, source, contract, whole)
-    artifact = _artifact(job.load, job.location)
+    artifact = worker_artifact(job.load, job.location)
     scored = _scored_schema(job.scorer, artifact, job.as_of)
     reasons = [StructField(LINE, LongType()), StructField(REASONS, StringType())]
     schema = StructType([*text.fields, *reasons, *scored.fields])
@@ -250,7 +238,7 @@ def score_spark(
         check_type(source)
     location = str(artifact)
     # Loaded here first: a missing or tampered artifact stops before any work.
-    target = _artifact(load, location).metadata.get("target")
+    target = worker_artifact(load, location).metadata.get("target")
     job = _Job(scorer, load, location, target, as_of)
     if spark is None:
         with session() as started:
