@@ -13,9 +13,9 @@ from growing memory.
 
 from __future__ import annotations
 
-import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 
 __all__ = ["OUTCOMES", "Shadow"]
@@ -23,6 +23,7 @@ __all__ = ["OUTCOMES", "Shadow"]
 # How a challenger's job ended, as counted in the service's metrics.
 OUTCOMES = ("scored", "timeout", "error", "dropped")
 MAX_PENDING = 1000
+POLL_SECONDS = 0.05
 
 # A job scores one request with the challenger; it is given its own latency in
 # milliseconds and whether it timed out only after it returns, through ``done``.
@@ -45,27 +46,35 @@ class Shadow:
         self.timeout_seconds = timeout_seconds
         self.count = count
         self.errors: list[str] = []  # the last few, for an operator
-        self._queue: queue.Queue[tuple[Job, Done] | None] = queue.Queue(max_pending)
+        # A deque the worker drains every POLL_SECONDS: submitting wakes no thread
+        # (a queue.Queue's put would switch threads on every request).
+        self._pending: deque[tuple[Job, Done]] = deque()
+        self.max_pending = max_pending
+        self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="shadow", daemon=True)
         self._thread.start()
 
     def submit(self, job: Job, done: Done) -> bool:
         """Queue ``job`` without waiting; False (counted as dropped) when full."""
-        try:
-            self._queue.put_nowait((job, done))
-        except queue.Full:
+        if len(self._pending) >= self.max_pending:
             self.count("dropped")
             return False
+        self._pending.append((job, done))
         return True
 
     def close(self, timeout: float = 10.0) -> None:
         """Finish the queued jobs (within ``timeout``) and stop."""
-        self._queue.put(None)
+        self._stop.set()
         self._thread.join(timeout)
 
     def _run(self) -> None:
-        while (item := self._queue.get()) is not None:
-            job, done = item
+        while not self._stop.wait(POLL_SECONDS):
+            self._drain()
+        self._drain()
+
+    def _drain(self) -> None:
+        while self._pending:
+            job, done = self._pending.popleft()
             started = time.perf_counter()
             try:
                 result = job()
