@@ -33,6 +33,7 @@ from .predictionlog import Entry, new_request_id
 from .promotion import register
 from .record import results_of
 from .recording import log_for, utc_now, version_of
+from .workers import BatchLog
 
 __all__ = [
     "Program",
@@ -259,21 +260,35 @@ def _score_on(engine: str, program: Program, args: argparse.Namespace, settings)
     targets = {"OUTPUT": args.output, "rejects": rejects_path}
     distinct({"INPUT": args.input}, targets, datasets=True)
     options = {"scheduler": args.scheduler} if engine == "dask" else {}
+    reference = args.artifact or settings.artifact
+    log = None if args.no_log else log_for(settings, program.scorer)
+    if log is not None:  # checked before the work; the workers stage the rows
+        log = BatchLog.start(log, program.scorer, program.load_artifact(reference))
     # Both datasets are written into folders beside their targets and moved into
-    # place together when the engine is done, as ``score`` does with its files.
-    with Outputs().commit() as outputs:
-        counts = run(
-            str(args.input),
-            str(outputs.folder(args.output)),
-            str(outputs.folder(rejects_path)),
-            scorer=program.scorer,
-            load=program.load_artifact,
-            artifact=args.artifact or settings.artifact,
-            as_of=as_of(args.as_of),
-            **options,
-        )
+    # place together when the engine is done, as ``score`` does with its files;
+    # the log's rows are moved into it after them.
+    try:
+        with Outputs().commit() as outputs:
+            counts = run(
+                str(args.input),
+                str(outputs.folder(args.output)),
+                str(outputs.folder(rejects_path)),
+                scorer=program.scorer,
+                load=program.load_artifact,
+                artifact=reference,
+                as_of=as_of(args.as_of),
+                log=log,
+                **options,
+            )
+    except BaseException:
+        if log is not None:
+            log.discard()
+        raise
     print(f"scored {counts.scored} rows -> {args.output}")
     print(f"rejected {counts.rejected} rows -> {rejects_path}")
+    if log is not None:
+        log.commit()
+        print(f"logged as {log.run} -> {log.folder}")
     return 0
 
 

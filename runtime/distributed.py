@@ -21,10 +21,10 @@ import dask.dataframe as dd
 import pandas as pd
 from distributed import Client, LocalCluster
 
-from .contract import REASONS
+from .contract import REASONS, validate_frame
 from .errors import ServiceError
 from .pipeline import Scorer
-from .workers import Counts, Loader, worker_artifact
+from .workers import BatchLog, Counts, Loader, worker_artifact
 
 __all__ = ["Counts", "score_parquet", "score_partition"]
 
@@ -38,12 +38,16 @@ def score_partition(
     load: Loader,
     location: str,
     as_of: pd.Timestamp,
+    log: BatchLog | None = None,
 ) -> pd.DataFrame:
     """Every row of ``partition`` once: its inputs, then the scored columns
-    (empty for rejected rows) and ``_reasons`` (empty for scored rows)."""
-    scored, rejects = scorer.score_frame(
-        partition, worker_artifact(load, location), as_of
-    )
+    (empty for rejected rows) and ``_reasons`` (empty for scored rows); the scored
+    rows staged in ``log`` too."""
+    valid, rejects = validate_frame(partition, scorer.contract)
+    scoring = scorer.score_steps(valid, worker_artifact(load, location), as_of)
+    scored = scoring.scored
+    if log is not None:
+        log.write(valid, scoring.features, scored, as_of)
     id_field = scorer.contract.id_field
     outputs = scored.drop(columns=[id_field]) if id_field else scored
     # Text as the nullable string dtype: an object column gives Parquet no type
@@ -63,11 +67,12 @@ def _compute(
     load: Loader,
     location: str,
     as_of: pd.Timestamp,
+    log: BatchLog | None = None,
 ) -> Counts:
     inputs = list(ddf.columns)
     arguments = (scorer, load, location, as_of)
     combined = ddf.map_partitions(
-        score_partition, *arguments, meta=score_partition(ddf._meta, *arguments)
+        score_partition, *arguments, log, meta=score_partition(ddf._meta, *arguments)
     )
     scored_columns = [
         name for name in combined.columns if name not in inputs and name != REASONS
@@ -98,9 +103,11 @@ def score_parquet(
     as_of: pd.Timestamp,
     scheduler: str | None = None,
     client: Client | None = None,
+    log: BatchLog | None = None,
 ) -> Counts:
     """Score the Parquet dataset ``source`` into the datasets ``output``/``rejects``
-    with ``scorer``, on the artifact ``load(artifact)`` returns.
+    with ``scorer``, on the artifact ``load(artifact)`` returns; the scored rows
+    staged in ``log`` (the caller commits it).
 
     Runs on ``client`` if given, else on the cluster at ``scheduler``, else on a
     cluster started on this machine for the duration of the call.
@@ -110,7 +117,7 @@ def score_parquet(
     # A labelled dataset can be scored: its label is not an input.
     ddf = dd.read_parquet(source)
     ddf = ddf.drop(columns=[target]) if target in ddf.columns else ddf
-    work = (ddf, (output, rejects), scorer, load, location, as_of)
+    work = (ddf, (output, rejects), scorer, load, location, as_of, log)
     if client is not None:
         return _compute(*work)
     if scheduler is not None:

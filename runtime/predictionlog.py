@@ -275,10 +275,21 @@ class PredictionLog:
             os.replace(temporary, target)
         finally:
             temporary.unlink(missing_ok=True)
-        self._rotate()
+        self.rotate()
         return target
 
-    def _rotate(self) -> None:
+    def adopt(self, folder: Path) -> int:
+        """Move every segment of ``folder`` (a run's staging folder) into the log,
+        then rotate; the number of segments moved."""
+        moved = 0
+        for segment in sorted(folder.glob(f"predictions-*{SEGMENT_SUFFIX}")):
+            os.replace(segment, self.folder / segment.name)
+            moved += 1
+        self.rotate()
+        return moved
+
+    def rotate(self) -> None:
+        """Delete the oldest segments past the folder's budget (never the newest)."""
         segments = sorted(self.folder.glob(f"predictions-*{SEGMENT_SUFFIX}"))
         sizes = [segment.stat().st_size for segment in segments]
         total = sum(sizes)

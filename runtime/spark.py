@@ -39,14 +39,14 @@ from pyspark.sql import functions as F
 from pyspark.sql.pandas.types import from_arrow_schema
 from pyspark.sql.types import LongType, StringType, StructField, StructType
 
-from .contract import REASONS, frame_from_wire
+from .contract import REASONS, frame_from_wire, validate_frame
 from .csvfile import header, read_csv, split_lines
 from .definition import Contract
 from .errors import DataError, ServiceError
 from .io import LINE, Batch, check_type, text_batch
 from .pipeline import Scorer, Trained
 from .sparksession import PANDAS_WARNING, one_line, session
-from .workers import Counts, Loader, worker_artifact
+from .workers import BatchLog, Counts, Loader, worker_artifact
 
 __all__ = ["Counts", "score_spark"]
 
@@ -115,6 +115,7 @@ class _Job:
     location: str
     target: str | None  # a labelled file's label: no input, set aside
     as_of: pd.Timestamp
+    log: BatchLog | None = None  # where the scored rows are staged
 
 
 def _scored(
@@ -127,7 +128,11 @@ def _scored(
     for rows in batches:
         batch = read(rows)
         frame = batch.frame.drop(columns=unlabelled, errors="ignore")
-        scored, rejects = job.scorer.score_frame(frame, artifact, job.as_of)
+        valid, rejects = validate_frame(frame, job.scorer.contract)
+        scoring = job.scorer.score_steps(valid, artifact, job.as_of)
+        scored = scoring.scored
+        if job.log is not None:
+            job.log.write(valid, scoring.features, scored, job.as_of)
         positions = scored.index.to_numpy()
         scored = scored.reset_index(drop=True).add_prefix(_SCORED)
         scored[LINE] = batch.lines[positions]
@@ -229,6 +234,7 @@ def score_spark(
     artifact: str,
     as_of: pd.Timestamp,
     spark: SparkSession | None = None,
+    log: BatchLog | None = None,
 ) -> Counts:
     """Score the CSV file or Parquet file or dataset ``source`` into the Parquet
     datasets ``output``/``rejects`` with ``scorer``, on the artifact
@@ -239,7 +245,7 @@ def score_spark(
     location = str(artifact)
     # Loaded here first: a missing or tampered artifact stops before any work.
     target = worker_artifact(load, location).metadata.get("target")
-    job = _Job(scorer, load, location, target, as_of)
+    job = _Job(scorer, load, location, target, as_of, log)
     if spark is None:
         with session() as started:
             return _run(started, source, (output, rejects), job)
@@ -255,6 +261,8 @@ def _run(spark: SparkSession, source: str, paths: tuple[str, str], job: _Job) ->
             except (PySparkException, Py4JError) as error:
                 if _SPANS not in str(error):
                     raise
+            if job.log is not None:
+                job.log.discard()  # the partitions that did finish: scored again
             return _score(spark, source, paths, job, whole=True)
         except (PySparkException, Py4JError) as error:
             raise ServiceError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,8 @@ from modelplate.runtime.contract import REASONS
 from modelplate.runtime.definition import Features
 from modelplate.runtime.distributed import score_parquet, score_partition
 from modelplate.runtime.pipeline import Scorer
+from modelplate.runtime.predictionlog import PredictionLog, entries_to_table, read_log
+from modelplate.runtime.workers import BatchLog
 
 AS_OF = pd.Timestamp("2024-06-01")
 FEATURES = Features(
@@ -118,3 +121,40 @@ def test_a_cluster_scores_and_rejects_like_one_machine(
     rejected = pd.read_parquet(rejects_path)
     assert rejected[REASONS].tolist() == rejects[REASONS].tolist()
     assert "large" not in rejected.columns
+
+
+def test_a_clusters_scored_rows_reach_the_log_together_once_committed(
+    client, scorer, location, tmp_path
+):
+    frame = _frame(60)
+    source = tmp_path / "input"
+    source.mkdir()
+    for part, start in enumerate(range(0, 60, 20)):
+        frame.iloc[start : start + 20].to_parquet(source / f"part.{part}.parquet")
+    folder = tmp_path / "log"
+    to_table = partial(
+        entries_to_table, id_field="order_id", output="score", decision=None
+    )
+    log = BatchLog.start(
+        PredictionLog(folder, to_table, max_bytes=10**9), scorer, _load(location)
+    )
+    options = {"scorer": scorer, "load": _load, "artifact": location, "as_of": AS_OF}
+    score_parquet(
+        str(source),
+        str(tmp_path / "scored"),
+        str(tmp_path / "rejects"),
+        client=client,
+        log=log,
+        **options,
+    )
+    # Staged, not yet in the log: a run that fails now leaves nothing behind.
+    assert read_log(folder).empty and len(list(log.staging.iterdir())) == 3
+    assert log.commit() == 3
+    logged = read_log(folder)
+    assert not log.staging.exists()
+    assert len(logged) == 58 and set(logged["role"]) == {"batch"}
+    assert logged["request_id"].str.startswith(log.run).all()
+    assert logged["request_id"].nunique() == 3  # one per partition
+    scored = pd.read_parquet(tmp_path / "scored")
+    assert sorted(logged["output"]) == pytest.approx(sorted(scored["score"]))
+    log.discard()  # nothing left to discard: no error

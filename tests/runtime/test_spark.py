@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from orders import FEATURES, program
+from orders import FEATURES, Settings, program
 
 from modelplate.runtime import artifact, cli, versions
 from modelplate.runtime import definition as d
@@ -24,6 +24,7 @@ if shutil.which("java") is None:
         "Spark needs Java (.ci/system-packages installs it)", allow_module_level=True
     )
 
+from modelplate.runtime.predictionlog import read_log
 from modelplate.runtime.spark import score_spark  # noqa: E402
 from modelplate.runtime.sparksession import session  # noqa: E402
 
@@ -223,3 +224,22 @@ def test_the_command_scores_on_spark(spark, trained, tmp_path, capsys):
     _assert_same((pd.read_parquet(output), pd.read_parquet(rejects)), local)
     # Written beside their targets and moved in: nothing else is left there.
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_the_command_logs_sparks_scored_rows(spark, trained, tmp_path, capsys):
+    source = _write(tmp_path / "orders.csv", 40)
+    local = _local(trained, source)
+    folder = tmp_path / "log"
+
+    class Logged(Settings):
+        prediction_log: str = str(folder)
+
+    settings = Logged(**program(trained).settings().model_dump())
+    logged = replace(_program(trained), settings=lambda: settings)
+    command = ["score", str(source), str(tmp_path / "out.parquet"), "--engine", "spark"]
+    assert cli.main(logged, [*command, "--as-of", AS_OF]) == 0
+    rows = read_log(folder)
+    assert len(rows) == len(local[0]) and set(rows["role"]) == {"batch"}
+    assert sorted(rows["entity"]) == sorted(local[0]["order_id"])
+    assert "logged as score-" in capsys.readouterr().out
+    assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []
