@@ -48,6 +48,9 @@ FLUSH_SECONDS = 1.0
 # One entry is one request (one record or a batch): enough for bursts of traffic
 # while the writer is busy with a segment, small enough to bound the memory held.
 MAX_PENDING = 20_000
+# Records waiting at most, whatever the requests' sizes: a batch request holds up
+# to max_batch_records of them, and a stalled disk must not grow memory past this.
+MAX_PENDING_ROWS = 200_000
 SEGMENT_SUFFIX = ".parquet"
 
 # Every row of every segment, whatever the service: its own fields travel as JSON
@@ -197,6 +200,7 @@ class PredictionLog:
         max_bytes: int,
         flush_seconds: float = FLUSH_SECONDS,
         max_pending: int = MAX_PENDING,
+        max_pending_rows: int = MAX_PENDING_ROWS,
         on_drop: Callable[[int], None] = lambda count: None,
     ) -> None:
         self.folder = Path(folder)
@@ -209,6 +213,9 @@ class PredictionLog:
         # 80 us of /predict's p50, measured by bench predictionlog).
         self._pending: deque[Entry] = deque()
         self.max_pending = max_pending
+        self.max_pending_rows = max_pending_rows
+        self._rows = 0  # records in _pending, changed under _counting
+        self._counting = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._sequence = 0
@@ -240,10 +247,17 @@ class PredictionLog:
 
     def append(self, entry: Entry) -> bool:
         """Queue ``entry`` without waiting; False (and counted) when the queue is full."""
-        if len(self._pending) >= self.max_pending:
+        rows = len(entry.results)
+        with self._counting:
+            full = len(self._pending) >= self.max_pending or (
+                self._rows + rows > self.max_pending_rows
+            )
+            if not full:
+                self._rows += rows
+                self._pending.append(entry)
+        if full:
             self.on_drop(1)
             return False
-        self._pending.append(entry)  # atomic: the writer pops from the other end
         return True
 
     def close(self, timeout: float = 10.0) -> None:
@@ -306,7 +320,9 @@ class PredictionLog:
         self._flush()
 
     def _flush(self) -> None:
-        pending = [self._pending.popleft() for _ in range(len(self._pending))]
+        with self._counting:
+            pending = [self._pending.popleft() for _ in range(len(self._pending))]
+            self._rows = 0
         if not pending:
             return
         try:

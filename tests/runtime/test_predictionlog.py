@@ -176,3 +176,16 @@ def test_reading_some_columns_leaves_the_json_of_inputs_unread(tmp_path):
     assert list(frame.columns) == ["request_id", "logged_at", "result"]
     assert frame["request_id"].tolist() == ["r1", "r1", "r1", "r2"]
     assert list(read_log(tmp_path / "..", ("role",)).columns) == ["logged_at", "role"]
+
+
+def test_the_queue_is_bounded_in_records_too_not_only_in_requests(tmp_path):
+    dropped = []
+    log = PredictionLog(
+        tmp_path, to_table, max_bytes=10**9, max_pending_rows=5, on_drop=dropped.append
+    )
+    assert log.append(_batch("first", rows=3))
+    assert not log.append(_batch("second", rows=3))  # 6 records would be over 5
+    assert log.append(_one("third"))  # 4 fit
+    assert dropped == [1]
+    log.open().close()  # the writer writes what is queued as it stops
+    assert read_log(tmp_path)["request_id"].unique().tolist() == ["first", "third"]
