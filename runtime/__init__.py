@@ -35,7 +35,7 @@ LAYERS = (
     "mlflow_registry",
     "registry",
     "contract : features : decisions : drift : telemetry : artifact : freshness : odcs"
-    " : predictionlog : shadow",
+    " : predictionlog : shadow : logrows",
     "converters",
     "csvfile : rules : serialization : statistics : functions : calibration"
     " : yamltext : promql : estimation : references : learners"

@@ -27,9 +27,10 @@ from .definition import Contract, Features, Model, Monitoring, Precompute, Resou
 from .errors import DataError, ServiceError
 from .files import Outputs, distinct
 from .io import Batch, check_type, read_batch, read_frame, writer
+from .logrows import Entry
 from .odcs import odcs_document
 from .pipeline import Scorer
-from .predictionlog import Entry, new_request_id
+from .predictionlog import new_request_id
 from .promotion import register
 from .record import results_of
 from .recording import log_for, utc_now, version_of

@@ -19,7 +19,8 @@ from functools import partial
 
 import pandas as pd
 
-from .predictionlog import Entry, PredictionLog, entries_to_table, new_request_id
+from .logrows import Entry, entries_to_table
+from .predictionlog import PredictionLog, new_request_id
 from .requests import Rejected, body_violation
 from .shadow import Shadow
 

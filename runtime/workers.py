@@ -24,8 +24,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from .logrows import Entry
 from .pipeline import Scorer, Trained
-from .predictionlog import Entry, PredictionLog
+from .predictionlog import PredictionLog
 from .record import results_of
 from .recording import utc_now, version_of
 

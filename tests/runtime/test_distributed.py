@@ -15,8 +15,9 @@ from sklearn.linear_model import LogisticRegression
 from modelplate.runtime.contract import REASONS
 from modelplate.runtime.definition import Features
 from modelplate.runtime.distributed import score_parquet, score_partition
+from modelplate.runtime.logrows import entries_to_table
 from modelplate.runtime.pipeline import Scorer
-from modelplate.runtime.predictionlog import PredictionLog, entries_to_table, read_log
+from modelplate.runtime.predictionlog import PredictionLog, read_log
 from modelplate.runtime.workers import BatchLog
 
 AS_OF = pd.Timestamp("2024-06-01")

@@ -2,92 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import threading
-from functools import partial
 
-import numpy as np
-import pandas as pd
 import pytest
+from log_entries import TO_TABLE, batch, one
 
 from modelplate.runtime.errors import ServiceError
-from modelplate.runtime.predictionlog import (
-    COLUMNS,
-    Entry,
-    PredictionLog,
-    entries_to_table,
-    read_log,
-)
-
-AT = pd.Timestamp("2024-06-01 12:00:00")
-to_table = partial(
-    entries_to_table, id_field="order_id", output="score", decision="action"
-)
-
-
-def _batch(request_id: str = "r1", rows: int = 3, role: str = "champion") -> Entry:
-    inputs = pd.DataFrame(
-        {
-            "order_id": [f"O{n:04d}" for n in range(rows)],
-            "items": np.arange(rows),
-            "placed": pd.to_datetime(["2024-05-01"] * rows),
-            "coupon": [None] * rows,
-        }
-    )
-    features = pd.DataFrame({"items": np.arange(rows, dtype=float), "ratio": np.nan})
-    results = [
-        {"order_id": f"O{n:04d}", "score": 0.1 * n, "action": "ship"}
-        for n in range(rows)
-    ]
-    return Entry(request_id, AT, AT, role, "v1", "hash", inputs, features, results, 2.5)
-
-
-def _one(request_id: str = "r2") -> Entry:
-    inputs = {"order_id": np.array(["O0009"]), "items": np.array([4])}
-    features = {"items": np.array([4.0]), "ratio": np.array([np.inf])}
-    results = [{"order_id": "O0009", "score": np.float32(0.75), "action": "check"}]
-    return Entry(
-        request_id, AT, AT, "champion", "v1", "hash", inputs, features, results
-    )
-
-
-def test_every_record_of_a_request_is_one_row_with_its_json():
-    table = to_table([_batch(rows=3), _one()])
-    assert table.schema == COLUMNS
-    frame = table.to_pandas()
-    assert frame["request_id"].tolist() == ["r1", "r1", "r1", "r2"]
-    assert frame["index"].tolist() == [0, 1, 2, 0]
-    assert frame["entity"].tolist() == ["O0000", "O0001", "O0002", "O0009"]
-    assert frame["output"].tolist() == pytest.approx([0.0, 0.1, 0.2, 0.75])
-    assert frame["decision"].tolist() == ["ship", "ship", "ship", "check"]
-    first = json.loads(frame["inputs"][0])
-    # Times as ISO text, missing values as null: JSON never holds NaN.
-    assert first == {
-        "order_id": "O0000",
-        "items": 0,
-        "placed": "2024-05-01T00:00:00",
-        "coupon": None,
-    }
-    assert json.loads(frame["features"][0]) == {"items": 0.0, "ratio": None}
-    assert json.loads(frame["features"][3]) == {"items": 4.0, "ratio": None}
-    assert json.loads(frame["result"][3])["score"] == pytest.approx(0.75)
-
-
-def test_a_multiclass_label_is_no_output_number():
-    entry = _one()
-    labelled = Entry(**{**entry.__dict__, "results": [{"prediction": "gold"}]})
-    frame = partial(
-        entries_to_table, id_field=None, output="prediction", decision=None
-    )([labelled]).to_pandas()
-    assert frame["output"].isna().all() and frame["entity"].isna().all()
-    assert json.loads(frame["result"][0]) == {"prediction": "gold"}
+from modelplate.runtime.predictionlog import PredictionLog, read_log
 
 
 def test_a_segment_is_written_whole_and_read_back_in_order(tmp_path):
-    log = PredictionLog(tmp_path / "log", to_table, max_bytes=10**9)
+    log = PredictionLog(tmp_path / "log", TO_TABLE, max_bytes=10**9)
     log.open()
-    log.write([_one("late")])
-    log.write([_batch("early")])
+    log.write([one("late")])
+    log.write([batch("early")])
     assert not list((tmp_path / "log").glob(".*")), "no temporary file is left"
     frame = read_log(tmp_path / "log")
     assert len(frame) == 4
@@ -96,18 +24,18 @@ def test_a_segment_is_written_whole_and_read_back_in_order(tmp_path):
 
 
 def test_the_writer_thread_flushes_what_was_queued_on_close(tmp_path):
-    log = PredictionLog(tmp_path, to_table, max_bytes=10**9, flush_seconds=30).open()
+    log = PredictionLog(tmp_path, TO_TABLE, max_bytes=10**9, flush_seconds=30).open()
     for n in range(50):
-        assert log.append(_batch(f"r{n}", rows=2))
+        assert log.append(batch(f"r{n}", rows=2))
     log.close()
     frame = read_log(tmp_path)
     assert len(frame) == 100 and frame["request_id"].nunique() == 50
 
 
 def test_old_segments_are_deleted_over_the_budget_but_never_the_newest(tmp_path):
-    log = PredictionLog(tmp_path, to_table, max_bytes=1).open()
+    log = PredictionLog(tmp_path, TO_TABLE, max_bytes=1).open()
     for n in range(3):
-        log.write([_batch(f"r{n}")])
+        log.write([batch(f"r{n}")])
     segments = sorted(tmp_path.glob("predictions-*.parquet"))
     assert len(segments) == 1
     assert set(read_log(tmp_path)["request_id"]) == {"r2"}
@@ -117,10 +45,10 @@ def test_old_segments_are_deleted_over_the_budget_but_never_the_newest(tmp_path)
 def test_a_full_queue_drops_and_counts_instead_of_waiting(tmp_path):
     dropped = []
     log = PredictionLog(
-        tmp_path, to_table, max_bytes=10**9, max_pending=2, on_drop=dropped.append
+        tmp_path, TO_TABLE, max_bytes=10**9, max_pending=2, on_drop=dropped.append
     )
     # Not opened: no writer takes from the queue.
-    results = [log.append(_one(f"r{n}")) for n in range(5)]
+    results = [log.append(one(f"r{n}")) for n in range(5)]
     assert results == [True, True, False, False, False]
     assert dropped == [1, 1, 1]
 
@@ -133,12 +61,12 @@ def test_a_failed_write_is_counted_and_the_writer_goes_on(tmp_path):
         calls.append(len(entries))
         if len(calls) == 1:
             raise OSError(28, "No space left on device")
-        return to_table(entries)
+        return TO_TABLE(entries)
 
     log = PredictionLog(
         tmp_path, flaky, max_bytes=10**9, flush_seconds=0.05, on_drop=dropped.append
     ).open()
-    log.append(_one("lost"))
+    log.append(one("lost"))
     done = threading.Event()
     for _ in range(100):
         if calls:
@@ -147,7 +75,7 @@ def test_a_failed_write_is_counted_and_the_writer_goes_on(tmp_path):
         threading.Event().wait(0.05)
     assert done.is_set()
     assert "No space left" in (log.error or "")
-    log.append(_one("kept"))
+    log.append(one("kept"))
     log.close()
     assert dropped == [1]
     assert read_log(tmp_path)["request_id"].tolist() == ["kept"]
@@ -157,7 +85,7 @@ def test_a_folder_that_cannot_be_written_is_one_line(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     with pytest.raises(ServiceError, match=r"prediction log .*file/log: cannot write"):
-        PredictionLog(blocker / "log", to_table, max_bytes=1).open()
+        PredictionLog(blocker / "log", TO_TABLE, max_bytes=1).open()
 
 
 def test_reading_a_missing_or_broken_log_is_one_line(tmp_path):
@@ -170,8 +98,8 @@ def test_reading_a_missing_or_broken_log_is_one_line(tmp_path):
 
 
 def test_reading_some_columns_leaves_the_json_of_inputs_unread(tmp_path):
-    log = PredictionLog(tmp_path, to_table, max_bytes=10**9).check()
-    log.write([_batch("r1"), _one("r2")])
+    log = PredictionLog(tmp_path, TO_TABLE, max_bytes=10**9).check()
+    log.write([batch("r1"), one("r2")])
     frame = read_log(tmp_path, ("request_id", "result"))
     assert list(frame.columns) == ["request_id", "logged_at", "result"]
     assert frame["request_id"].tolist() == ["r1", "r1", "r1", "r2"]
@@ -181,11 +109,11 @@ def test_reading_some_columns_leaves_the_json_of_inputs_unread(tmp_path):
 def test_the_queue_is_bounded_in_records_too_not_only_in_requests(tmp_path):
     dropped = []
     log = PredictionLog(
-        tmp_path, to_table, max_bytes=10**9, max_pending_rows=5, on_drop=dropped.append
+        tmp_path, TO_TABLE, max_bytes=10**9, max_pending_rows=5, on_drop=dropped.append
     )
-    assert log.append(_batch("first", rows=3))
-    assert not log.append(_batch("second", rows=3))  # 6 records would be over 5
-    assert log.append(_one("third"))  # 4 fit
+    assert log.append(batch("first", rows=3))
+    assert not log.append(batch("second", rows=3))  # 6 records would be over 5
+    assert log.append(one("third"))  # 4 fit
     assert dropped == [1]
     log.open().close()  # the writer writes what is queued as it stops
     assert read_log(tmp_path)["request_id"].unique().tolist() == ["first", "third"]

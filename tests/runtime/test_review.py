@@ -15,7 +15,8 @@ from orders import Settings, one_error_line, program, write_sample
 from sklearn.metrics import roc_auc_score
 
 from modelplate.runtime import cli
-from modelplate.runtime.predictionlog import COLUMNS, read_log
+from modelplate.runtime.logrows import COLUMNS
+from modelplate.runtime.predictionlog import read_log
 from modelplate.runtime.review import PROM_FILE
 
 
