@@ -21,9 +21,11 @@ __version__ = "1.0.0"
 # of the runtime to them.
 LAYERS = (
     "cli",
-    "commands : review : ops : promotion",
+    "commands : review : ops : promotion : monitorrun",
     "http : manifests",
     "sizing : report : distributed : spark : serving",
+    "pages",
+    "timeline",
     "monitoring : performance : recent : recording : comparison : outcomes"
     " : workers",
     "pipeline : training : versions",
@@ -38,7 +40,7 @@ LAYERS = (
     " : predictionlog : shadow",
     "converters",
     "csvfile : rules : serialization : statistics : functions : calibration"
-    " : yamltext : promql : estimation : references : learners"
+    " : yamltext : promql : estimation : references : learners : charts"
     " : sparksession",
     "labels",
     "files",
