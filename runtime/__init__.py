@@ -21,7 +21,8 @@ __version__ = "1.0.0"
 # of the runtime to them.
 LAYERS = (
     "cli",
-    "commands : review : ops : promotion : monitorrun",
+    "commands : review : ops : promotion",
+    "monitorrun",
     "http : manifests",
     "sizing : report : distributed : spark : serving",
     "pages",

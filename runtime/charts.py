@@ -41,8 +41,8 @@ def figure(
     )
     return (
         f'<figure><svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" '
-        f'height="{HEIGHT}" role="img"><title>{escape(caption)}</title>'
-        f"{frame}{''.join(parts)}</svg>"
+        f'height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img">'
+        f"<title>{escape(caption)}</title>{frame}{''.join(parts)}</svg>"
         f"<figcaption>{escape(caption)}</figcaption></figure>"
     )
 
@@ -129,7 +129,7 @@ def bars(caption: str, counts: Sequence[tuple[str, int]]) -> str:
     row = 18
     height = max(len(counts), 1) * row + 10
     top = max([count for _, count in counts] + [1])
-    room = WIDTH - 220
+    room = WIDTH - 270  # the count is written after the longest bar
     parts = []
     for i, (label, count) in enumerate(counts):
         y = 5 + i * row

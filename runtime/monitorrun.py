@@ -23,8 +23,10 @@ from .timeline import (
 )
 
 if TYPE_CHECKING:
-    from .commands import Program
     from .performance import PerformanceReport
+
+# A ``commands.Program`` (that module is above this one).
+Program = Any
 
 __all__ = ["batch_over_time", "estimated_windows", "without_time"]
 
@@ -70,20 +72,20 @@ def estimated_windows(
     served: pd.DataFrame,
     time: str,
 ) -> PerformanceReport:
-    """``report`` with a classifier's estimate per window of every served row
-    (the ``time`` column places them); a regressor's report as it is."""
+    """``report`` with each window's served rows (the ``time`` column places
+    them) and a classifier's estimate on them; a regressor's says why none."""
     from .performance import with_estimates
 
     task = program.model.task
-    if task == "regression":
-        _, reason = estimate(task, report.metric, served, None)
-        return replace(report, no_estimate=reason)
     if time not in served.columns:
         return replace(report, no_estimate=f"the predictions have no {time!r} column")
     output = program.scorer.output
     if output in served.columns:  # a request that failed has no output
         served = served[served[output].notna()]
-    artifact = program.load_artifact(args.artifact or settings.artifact)
+    calibration = None
+    if task != "regression":
+        artifact = program.load_artifact(args.artifact or settings.artifact)
+        calibration = artifact.metadata.get("calibration")
     try:
         times = pd.to_datetime(served[time], format="ISO8601", utc=True)
     except (ValueError, TypeError) as error:
@@ -95,6 +97,10 @@ def estimated_windows(
         _length(report.window),
         task,
         report.metric,
-        artifact.metadata.get("calibration"),
+        calibration,
     )
-    return with_estimates(report, estimates)
+    report = with_estimates(report, estimates)
+    if task == "regression":
+        _, reason = estimate(task, report.metric, served, None)
+        report = replace(report, no_estimate=reason)
+    return report

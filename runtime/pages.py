@@ -67,7 +67,7 @@ def drift_over_time_section(windows: list[WindowDrift], overall: DriftReport) ->
         "<p>Each window is judged against thresholds calibrated for its size "
         "(dashed red: the alert threshold).</p>"
         f"<table><tr><th>window</th><th>rows</th><th>status</th></tr>{statuses}"
-        f"</table><div>{plots}</div>"
+        f'</table><div class="small">{plots}</div>'
     )
 
 

@@ -37,6 +37,8 @@ _STYLE = (
     "th{border-bottom:1px solid #999}td:first-child,th:first-child{text-align:left}"
     ".alert{color:#c23030;font-weight:bold}.warn{color:#b07000}"
     "figure{display:inline-block;margin:1em}"
+    # Small multiples: three columns' lines to a row.
+    ".small figure{margin:.5em}.small svg{width:370px;height:auto}"
 )
 
 
@@ -165,7 +167,8 @@ def _drift_section(report: DriftReport) -> str:
         f"{escape(_judged_by(report))}. "
         f'<span style="color:{REFERENCE}">&#9632; training</span> '
         f'<span style="color:{CURRENT}">&#9632; current</span></p>'
-        f"{plots}<table><tr><th>column</th><th>psi</th><th>ks</th>"
+        f'<div class="small">{plots}</div><table><tr><th>column</th>'
+        "<th>psi</th><th>ks</th>"
         f"<th>alert at</th><th>rows</th><th>status</th></tr>{rows}</table>"
     )
 
@@ -208,12 +211,12 @@ def render_html(
         sections.append(_drift_section(drift))
         if estimated is not None:
             sections.append(f"<p>{escape(format_estimate(estimated))}</p>")
-        if over_time:
-            sections.append(drift_over_time_section(over_time, drift))
-    if outcome is not None:
-        sections.append(outcome_section(outcome))
     if performance is not None:
         sections.append(_performance_section(performance))
+    if outcome is not None:
+        sections.append(outcome_section(outcome))
+    if drift is not None and over_time:  # long: one chart per column, last
+        sections.append(drift_over_time_section(over_time, drift))
     heading = escape(f"{title}: monitoring report")
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'

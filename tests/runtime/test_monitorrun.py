@@ -74,7 +74,9 @@ def test_without_a_time_column_windows_are_chunks_of_the_drift_window(
     batch = write_days(tmp_path, trained).drop(columns="timestamp")
     batch.to_csv(tmp_path / "current.csv", index=False)
     orders = program(tmp_path)
-    monitoring = d.Monitoring(d.Drift(bins=5, window=250), d.Performance(metric="roc_auc"))
+    monitoring = d.Monitoring(
+        d.Drift(bins=5, window=250), d.Performance(metric="roc_auc")
+    )
     argv = ["monitor", "--current", str(tmp_path / "current.csv")]
     assert cli.main(replace(orders, monitoring=monitoring), argv) == 2
     windows = _report(tmp_path)["drift_over_time"]
@@ -140,6 +142,8 @@ def test_a_regressor_says_no_estimate_is_made(tmp_path):
     served = pd.DataFrame({"prediction": [1.0], "timestamp": ["2024-05-01"]})
     said = estimated_windows(regressor, None, None, report, served, "timestamp")
     assert said.no_estimate.startswith("no estimate for a regressor")
+    (window,) = said.windows
+    assert (window.served, window.rows, window.estimated) == (1, 0, None)
     assert "estimated mae: none (no estimate for a regressor" in format_performance(
         said
     )
