@@ -22,8 +22,11 @@ __version__ = "1.0.0"
 LAYERS = (
     "cli",
     "commands : review : ops : promotion",
+    "monitorrun",
     "http : manifests",
     "sizing : report : distributed : spark : serving",
+    "pages",
+    "timeline",
     "monitoring : performance : recent : recording : comparison : outcomes"
     " : workers",
     "pipeline : training : versions",
@@ -38,7 +41,7 @@ LAYERS = (
     " : predictionlog : shadow : logrows",
     "converters",
     "csvfile : rules : serialization : statistics : functions : calibration"
-    " : yamltext : promql : estimation : references : learners"
+    " : yamltext : promql : estimation : references : learners : charts"
     " : sparksession",
     "labels",
     "files",

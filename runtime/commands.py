@@ -353,6 +353,7 @@ def monitor(program: Program, args: argparse.Namespace, settings) -> int:
     import json
 
     from .monitoring import drift_report, estimated_performance
+    from .monitorrun import batch_over_time, without_time
     from .report import (
         format_drift,
         format_estimate,
@@ -364,7 +365,7 @@ def monitor(program: Program, args: argparse.Namespace, settings) -> int:
 
     if args.current is None and args.labels is None:
         raise ServiceError("monitor needs --current PATH, --labels PATH or both")
-    drift = performance = estimated = None
+    drift = performance = estimated = over_time = what_became = None
     if args.current is not None:
         artifact = program.load_artifact(args.artifact or settings.artifact)
         if "statistics" not in artifact.metadata:
@@ -372,7 +373,8 @@ def monitor(program: Program, args: argparse.Namespace, settings) -> int:
                 f"{artifact.location}: no training statistics to compare with; "
                 f"retrain with `{program.prog} train`"
             )
-        frame = _unlabelled(program, args.current, artifact).frame
+        timed = _unlabelled(program, args.current, artifact).frame
+        frame = without_time(program, timed, args.time_column)
         settings_of_drift = program.monitoring.drift
         at = as_of(args.as_of)
         drift = drift_report(program.scorer, frame, artifact, at, settings_of_drift)
@@ -380,15 +382,24 @@ def monitor(program: Program, args: argparse.Namespace, settings) -> int:
         metric = program.monitoring.performance.metric
         estimated = estimated_performance(program.scorer, frame, artifact, at, metric)
         print(format_estimate(estimated))
+        over_time, what_became = batch_over_time(program, args, timed, artifact, at)
     if args.labels is not None:
         performance = _performance(program, args, settings)
         print(format_performance(performance))
     statuses = [r.status for r in (drift, performance) if r is not None]
     status = next((s for s in ("alert", "warn") if s in statuses), "ok")
     output = Path(args.output or settings.reports)
-    document = to_json(drift, performance, status, estimated)
+    document = to_json(drift, performance, status, estimated, over_time, what_became)
     report = json.dumps(document, indent=2) + "\n"
-    page = render_html(program.title, drift, performance, now().isoformat())
+    page = render_html(
+        program.title,
+        drift,
+        performance,
+        now().isoformat(),
+        over_time=over_time,
+        outcome=what_became,
+        estimated=estimated,
+    )
     with Outputs().commit() as outputs:
         outputs.write(output / "monitoring.json", lambda f: f.write(report.encode()))
         outputs.write(output / "monitoring.html", lambda f: f.write(page.encode()))
@@ -405,6 +416,7 @@ def _performance(program: Program, args: argparse.Namespace, settings):
 
         return logged_performance(program, args, settings)
     try:
+        from .monitorrun import estimated_windows
         from .performance import measure_performance
         from .training import split_target
     except ModuleNotFoundError as error:
@@ -415,7 +427,7 @@ def _performance(program: Program, args: argparse.Namespace, settings):
     # Ids stay as written in both files (typing one as a number would not match).
     predictions = _readable(read_frame(args.predictions, contract, ()))
     outcomes = _readable(read_frame(args.labels, contract, (model.target,)))
-    return measure_performance(
+    report = measure_performance(
         predictions,
         outcomes,
         args.time_column,
@@ -424,6 +436,9 @@ def _performance(program: Program, args: argparse.Namespace, settings):
         split=lambda valid: split_target(valid, model),
         task=model.task,
         settings=program.monitoring.performance,
+    )
+    return estimated_windows(
+        program, args, settings, report, predictions, args.time_column
     )
 
 

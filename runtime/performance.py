@@ -35,6 +35,7 @@ __all__ = [
     "performance_over_time",
     "score",
     "window_length",
+    "with_estimates",
 ]
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -117,6 +118,10 @@ class WindowScore:
     rows: int
     value: float  # NaN when the metric is undefined on the window
     status: str  # "ok", "alert" or "n/a"
+    # A classifier's metric estimated from its calibrated outputs on every row
+    # served in the window, labelled or not (None: no estimate), and those rows.
+    estimated: float | None = None
+    served: int | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +134,8 @@ class PerformanceReport:
     joined: int
     unmatched_predictions: int = 0
     unmatched_labels: int = 0
+    # Why no window has an estimate (a regressor's outputs carry no confidence).
+    no_estimate: str | None = None
 
     @property
     def status(self) -> str:
@@ -138,7 +145,28 @@ class PerformanceReport:
         data = asdict(self)
         for window in data["windows"]:  # JSON has no NaN
             window["value"] = None if np.isnan(window["value"]) else window["value"]
+            estimated = window["estimated"]
+            window["estimated"] = None if estimated != estimated else estimated
         return {**data, "status": self.status}
+
+
+def with_estimates(
+    report: PerformanceReport, estimates: dict[str, tuple[int, float | None]]
+) -> PerformanceReport:
+    """``report`` with each window's estimate beside its realized value, and a
+    window (no labels yet, so no value) for every estimated start it lacks."""
+    length = window_length(report.window)
+    windows = {
+        w.start: replace(w, served=estimates.get(w.start, (None, None))[0])
+        for w in report.windows
+    }
+    for start, (served, value) in estimates.items():
+        window = windows.get(start)
+        if window is None:
+            end = (pd.Timestamp(start) + length).isoformat()
+            window = WindowScore(start, end, 0, float("nan"), "n/a")
+        windows[start] = replace(window, estimated=value, served=served)
+    return replace(report, windows=[windows[start] for start in sorted(windows)])
 
 
 def join_outcomes(

@@ -13,8 +13,11 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
+from . import charts
 from .drift import ColumnDrift
 from .monitoring import DriftReport
+from .pages import drift_over_time_section, outcome_section
+from .timeline import Outcome, WindowDrift
 
 if TYPE_CHECKING:  # performance needs scikit-learn, which a serving install lacks
     from .performance import PerformanceReport
@@ -27,14 +30,15 @@ __all__ = [
     "to_json",
 ]
 
-WIDTH, HEIGHT, PAD = 560, 200, 36
-REFERENCE, CURRENT, ALERT_COLOR = "#8a9bb0", "#d9822b", "#c23030"
+REFERENCE, CURRENT = charts.COLORS[2], charts.COLORS[0]
 _STYLE = (
     "body{font-family:system-ui,sans-serif;margin:2em;color:#222}"
     "table{border-collapse:collapse}td,th{padding:2px 10px;text-align:right}"
     "th{border-bottom:1px solid #999}td:first-child,th:first-child{text-align:left}"
     ".alert{color:#c23030;font-weight:bold}.warn{color:#b07000}"
     "figure{display:inline-block;margin:1em}"
+    # Small multiples: three columns' lines to a row.
+    ".small figure{margin:.5em}.small svg{width:370px;height:auto}"
 )
 
 
@@ -43,12 +47,18 @@ def to_json(
     performance: PerformanceReport | None,
     status: str,
     estimated: dict | None = None,
+    over_time: list[WindowDrift] | None = None,
+    outcome: Outcome | None = None,
 ) -> dict:
     return {
         "status": status,
         "drift": drift.to_json() if drift else None,
         "performance": performance.to_json() if performance else None,
         "estimated_performance": estimated,
+        "drift_over_time": (
+            [window.to_json() for window in over_time] if over_time else None
+        ),
+        "outcome": outcome.to_json() if outcome else None,
     }
 
 
@@ -107,91 +117,39 @@ def format_performance(report: PerformanceReport) -> str:
         f"{report.metric} per {report.window} over {report.joined} labelled "
         f"predictions (alert when {bar}; {report.unmatched_predictions} predictions "
         f"and {report.unmatched_labels} labels unmatched)",
-        f"{'window start':<26} {'rows':>7} {report.metric:>10}  status",
+        f"{'window start':<26} {'rows':>7} {report.metric:>10} {'served':>7} "
+        f"{'estimated':>10}  status",
     ]
     for w in report.windows:
-        lines.append(f"{w.start:<26} {w.rows:>7} {_number(w.value):>10}  {w.status}")
+        lines.append(
+            f"{w.start:<26} {w.rows:>7} {_number(w.value):>10} "
+            f"{_served(w.served):>7} {_number(w.estimated):>10}  {w.status}"
+        )
+    if report.no_estimate:
+        lines.append(f"estimated {report.metric}: none ({report.no_estimate})")
     lines.append(f"performance: {report.status}")
     return "\n".join(lines)
 
 
 def _histogram_svg(column: ColumnDrift) -> str:
     """Reference and current share per bin, side by side."""
-    bins = len(column.labels)
-    top = max([*column.reference, *column.current, 1e-9])
-    step = (WIDTH - 2 * PAD) / max(bins, 1)
-    bar = step * 0.4
-    parts = []
-    for i, (label, ref, cur) in enumerate(
-        zip(column.labels, column.reference, column.current, strict=True)
-    ):
-        x = PAD + i * step
-        for offset, share, color in ((0, ref, REFERENCE), (bar, cur, CURRENT)):
-            h = (HEIGHT - 2 * PAD) * share / top
-            parts.append(
-                f'<rect x="{x + offset:.1f}" y="{HEIGHT - PAD - h:.1f}" '
-                f'width="{bar:.1f}" height="{h:.1f}" fill="{color}">'
-                f"<title>{escape(label)}: {share:.1%}</title></rect>"
-            )
     caption = (
         f"{column.group}/{column.column}: psi {_number(column.psi)}, "
         f"ks {_number(column.ks)} ({column.status})"
     )
-    return _svg(caption, parts, [f"{top:.0%}", "0%"], column.labels)
-
-
-def _svg(
-    caption: str, parts: list[str], y_labels: list[str], x_labels: list[str]
-) -> str:
-    axis = (
-        f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" '
-        f'y2="{HEIGHT - PAD}" stroke="#555"/>'
-        f'<text x="2" y="{PAD + 4}" font-size="10">{escape(y_labels[0])}</text>'
-        f'<text x="2" y="{HEIGHT - PAD}" font-size="10">{escape(y_labels[1])}</text>'
-    )
-    ends = (
-        f'<text x="{PAD}" y="{HEIGHT - PAD + 14}" font-size="10">'
-        f"{escape(x_labels[0] if x_labels else '')}</text>"
-        f'<text x="{WIDTH - PAD}" y="{HEIGHT - PAD + 14}" font-size="10" '
-        f'text-anchor="end">{escape(x_labels[-1] if x_labels else "")}</text>'
-    )
-    return (
-        f'<figure><svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" '
-        f'height="{HEIGHT}" role="img"><title>{escape(caption)}</title>'
-        f"{axis}{''.join(parts)}{ends}</svg>"
-        f"<figcaption>{escape(caption)}</figcaption></figure>"
-    )
+    shares = [("training", column.reference), ("current", column.current)]
+    return charts.grouped_bars(caption, column.labels, shares)
 
 
 def _performance_svg(report: PerformanceReport) -> str:
-    """The metric per window as a line, with the alert threshold(s) dashed."""
-    points = [(w, w.value) for w in report.windows if w.value == w.value]
-    limits = [v for v in (report.alert_below, report.alert_above) if v is not None]
-    values = [v for _, v in points] + limits
-    low, high = (min(values), max(values)) if values else (0.0, 1.0)
-    span = (high - low) or 1.0
-    step = (WIDTH - 2 * PAD) / max(len(points) - 1, 1)
-
-    def y(value: float) -> float:
-        return HEIGHT - PAD - (HEIGHT - 2 * PAD) * (value - low) / span
-
-    coordinates = [(PAD + i * step, y(v)) for i, (_, v) in enumerate(points)]
-    path = " ".join(f"{x:.1f},{yy:.1f}" for x, yy in coordinates)
-    parts = [f'<polyline points="{path}" fill="none" stroke="{CURRENT}"/>']
-    for (window, value), (x, yy) in zip(points, coordinates, strict=True):
-        color = ALERT_COLOR if window.status == "alert" else CURRENT
-        parts.append(
-            f'<circle cx="{x:.1f}" cy="{yy:.1f}" r="3" fill="{color}">'
-            f"<title>{escape(window.start)}: {value:.4f}</title></circle>"
-        )
-    for limit in limits:
-        parts.append(
-            f'<line x1="{PAD}" y1="{y(limit):.1f}" x2="{WIDTH - PAD}" '
-            f'y2="{y(limit):.1f}" stroke="{ALERT_COLOR}" stroke-dasharray="4 3"/>'
-        )
+    """Realized and estimated metric per window, the alert threshold(s) dashed."""
+    starts = [window.start[:16] for window in report.windows]
+    series = [("realized", [w.value for w in report.windows])]
+    if any(w.estimated is not None for w in report.windows):
+        series.append(("estimated", [w.estimated for w in report.windows]))
     caption = f"{report.metric} per {report.window} ({report.status})"
-    starts = [window.start[:16] for window, _ in points]
-    return _svg(caption, parts, [f"{high:.3g}", f"{low:.3g}"], starts)
+    limits = (report.alert_below, report.alert_above)
+    return charts.lines(caption, starts, series, limits)
 
 
 def _drift_section(report: DriftReport) -> str:
@@ -209,7 +167,8 @@ def _drift_section(report: DriftReport) -> str:
         f"{escape(_judged_by(report))}. "
         f'<span style="color:{REFERENCE}">&#9632; training</span> '
         f'<span style="color:{CURRENT}">&#9632; current</span></p>'
-        f"{plots}<table><tr><th>column</th><th>psi</th><th>ks</th>"
+        f'<div class="small">{plots}</div><table><tr><th>column</th>'
+        "<th>psi</th><th>ks</th>"
         f"<th>alert at</th><th>rows</th><th>status</th></tr>{rows}</table>"
     )
 
@@ -217,14 +176,22 @@ def _drift_section(report: DriftReport) -> str:
 def _performance_section(report: PerformanceReport) -> str:
     rows = "".join(
         f'<tr class="{w.status}"><td>{escape(w.start)}</td><td>{w.rows}</td>'
-        f"<td>{_number(w.value)}</td><td>{w.status}</td></tr>"
+        f"<td>{_number(w.value)}</td><td>{_served(w.served)}</td>"
+        f"<td>{_number(w.estimated)}</td><td>{w.status}</td></tr>"
         for w in report.windows
     )
+    note = report.no_estimate
+    why = f"<p>No estimate before labels: {escape(note)}.</p>" if note else ""
     return (
-        f"<h2>Performance: {report.status}</h2>{_performance_svg(report)}"
-        f"<table><tr><th>window start</th><th>rows</th><th>{escape(report.metric)}"
-        f"</th><th>status</th></tr>{rows}</table>"
+        f"<h2>Performance: {report.status}</h2>{why}{_performance_svg(report)}"
+        f"<table><tr><th>window start</th><th>labelled</th><th>realized "
+        f"{escape(report.metric)}</th><th>served</th><th>estimated</th>"
+        f"<th>status</th></tr>{rows}</table>"
     )
+
+
+def _served(rows: int | None) -> str:
+    return "-" if rows is None else str(rows)
 
 
 def render_html(
@@ -232,14 +199,24 @@ def render_html(
     drift: DriftReport | None,
     performance: PerformanceReport | None,
     generated_at: str,
+    *,
+    over_time: list[WindowDrift] | None = None,
+    outcome: Outcome | None = None,
+    estimated: dict | None = None,
 ) -> str:
     """The whole report as one HTML document that needs nothing else to display;
     ``title`` is the service's (the spec's project title)."""
     sections = []
     if drift is not None:
         sections.append(_drift_section(drift))
+        if estimated is not None:
+            sections.append(f"<p>{escape(format_estimate(estimated))}</p>")
     if performance is not None:
         sections.append(_performance_section(performance))
+    if outcome is not None:
+        sections.append(outcome_section(outcome))
+    if drift is not None and over_time:  # long: one chart per column, last
+        sections.append(drift_over_time_section(over_time, drift))
     heading = escape(f"{title}: monitoring report")
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'

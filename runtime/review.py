@@ -73,10 +73,13 @@ def logged_performance(
         from .training import split_target
     except ModuleNotFoundError as error:
         raise _needs_training(program, error) from error
+    from .monitorrun import estimated_windows
+
     rows = served(args.log or settings.prediction_log)
+    rows = rows[rows["_role"] != "challenger"]
     model = program.model
-    return measure_performance(
-        rows[rows["_role"] != "challenger"],
+    report = measure_performance(
+        rows,
         _outcomes(program, args.labels),
         args.time_column,
         contract=program.contract,
@@ -86,6 +89,7 @@ def logged_performance(
         settings=program.monitoring.performance,
         join=join_logged,
     )
+    return estimated_windows(program, args, settings, report, rows, "_logged_at")
 
 
 def realized_metrics(namespace: str, report: PerformanceReport) -> str:

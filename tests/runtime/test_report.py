@@ -70,8 +70,8 @@ def test_the_text_has_a_line_per_column_and_the_verdict():
 def test_the_performance_text_states_the_bar_and_each_window():
     text = format_performance(PERFORMANCE)
     assert "alert when < 0.7" in text
-    assert re.search(r"2024-06-02T00:00:00 +40 +0\.600  alert", text)
-    assert re.search(r"2024-06-03T00:00:00 +1 +-  n/a", text)
+    assert re.search(r"2024-06-02T00:00:00 +40 +0\.600 +- +-  alert", text)
+    assert re.search(r"2024-06-03T00:00:00 +1 +- +- +-  n/a", text)
     assert text.endswith("performance: alert")
 
 
@@ -85,6 +85,8 @@ def test_the_json_is_json():
         "drift": None,
         "performance": None,
         "estimated_performance": None,
+        "drift_over_time": None,
+        "outcome": None,
     }
 
 

@@ -1,0 +1,106 @@
+# modelplate runtime, vendored: `modelplate update` replaces it and reports edits.
+"""What ``monitor`` adds to its overall verdict for the report: the batch's drift
+per window, its violations and decisions, and a classifier's estimated metric
+per window of served rows beside the realized one."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from .errors import MonitoringError
+from .estimation import estimate
+from .timeline import (
+    Outcome,
+    WindowDrift,
+    drift_over_time,
+    estimate_per_window,
+    outcome,
+    split_windows,
+)
+
+if TYPE_CHECKING:
+    from .performance import PerformanceReport
+
+# A ``commands.Program`` (that module is above this one).
+Program = Any
+
+__all__ = ["batch_over_time", "estimated_windows", "without_time"]
+
+
+def _length(window: str) -> pd.Timedelta:
+    from .performance import window_length  # needs scikit-learn: imported late
+
+    return window_length(window)
+
+
+def batch_over_time(
+    program: Program,
+    args: argparse.Namespace,
+    frame: pd.DataFrame,
+    artifact: Any,
+    at: pd.Timestamp,
+) -> tuple[list[WindowDrift], Outcome]:
+    """The batch's drift per window, and what became of its rows."""
+    monitoring = program.monitoring
+    time = args.time_column
+    windows = split_windows(
+        frame, time, _length(monitoring.performance.window), monitoring.drift.window
+    )
+    windows = [(label, without_time(program, part, time)) for label, part in windows]
+    judged = drift_over_time(program.scorer, windows, artifact, at, monitoring.drift)
+    whole = without_time(program, frame, time)
+    return judged, outcome(program.scorer, whole, artifact, at)
+
+
+def without_time(program: Program, frame: pd.DataFrame, time: str) -> pd.DataFrame:
+    """``frame`` without the column that places its rows in time, unless that is
+    an input: the contract would reject every row for an undeclared field."""
+    if time in frame.columns and time not in {f.name for f in program.contract.fields}:
+        return frame.drop(columns=[time])
+    return frame
+
+
+def estimated_windows(
+    program: Program,
+    args: argparse.Namespace,
+    settings: Any,
+    report: PerformanceReport,
+    served: pd.DataFrame,
+    time: str,
+) -> PerformanceReport:
+    """``report`` with each window's served rows (the ``time`` column places
+    them) and a classifier's estimate on them; a regressor's says why none."""
+    from .performance import with_estimates
+
+    task = program.model.task
+    if time not in served.columns:
+        return replace(report, no_estimate=f"the predictions have no {time!r} column")
+    output = program.scorer.output
+    if output in served.columns:  # a request that failed has no output
+        served = served[served[output].notna()]
+    calibration = None
+    if task != "regression":
+        artifact = program.load_artifact(args.artifact or settings.artifact)
+        calibration = artifact.metadata.get("calibration")
+    try:
+        times = pd.to_datetime(served[time], format="ISO8601", utc=True)
+    except (ValueError, TypeError) as error:
+        first = str(error).splitlines()[0]
+        raise MonitoringError(f"column {time!r}: not ISO datetimes ({first})") from None
+    estimates = estimate_per_window(
+        served,
+        times.dt.tz_convert(None),
+        _length(report.window),
+        task,
+        report.metric,
+        calibration,
+    )
+    report = with_estimates(report, estimates)
+    if task == "regression":
+        _, reason = estimate(task, report.metric, served, None)
+        report = replace(report, no_estimate=reason)
+    return report
