@@ -17,6 +17,7 @@ from . import (
     check,
     drift,
     engines,
+    estimation,
     generation,
     mutation,
     predictionlog,
@@ -38,6 +39,8 @@ SECTIONS = {
     "predictionlog": predictionlog.run,
     # Not run by default: 800 drift reports of a trained service, a few minutes.
     "calibration": calibration.run,
+    # Not run by default: a trained service's estimates on 8 windows, about a minute.
+    "estimation": estimation.run,
     # Not run by default: starts a redis-server (store lookups, SQLite vs Redis).
     "store": store.run,
     # Not run by default: minutes (1M rows, a JVM and a Dask cluster per run).

@@ -101,3 +101,14 @@ def test_what_cannot_be_estimated_says_so():
     assert value is None and "retrain" in why
     assert fit_calibration("regression", frame, np.array([1.0, 2.0])) is None
     assert ESTIMABLE["regression"] == ()
+
+
+def test_few_held_out_rows_get_platts_sigmoid_many_get_isotonic():
+    few = fit_calibration("binary_classification", *_binary_world(400, 0.0, 5))
+    assert len(few["score"]["x"]) == 201  # the sigmoid's grid
+    assert np.all(np.diff(few["score"]["y"]) >= 0)
+    assert len(CALIBRATION["score"]["x"]) != 201  # 4,000 rows: isotonic's steps
+    frame, labels = _binary_world(5000, 0.7, seed=6)
+    estimated, _ = estimate("binary_classification", "accuracy", frame, few)
+    realized = metrics.accuracy_score(labels, frame["score"] > 0.5)
+    assert estimated == pytest.approx(realized, abs=0.03)
