@@ -17,15 +17,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-from modelplate.api import check
-from modelplate.sample import sample_rows, synthesize
-
-from .service import CHURN, PACKAGE, _env, trained_churn
+from .service import PACKAGE, fresh_churn_rows, run_in, trained_churn
 
 # (windows, rows per window, shift of SHIFTED in standard deviations): the issue's
 # two (no drift, and half a deviation, at 500 rows), then a small window, where a
@@ -77,25 +72,11 @@ def run(report) -> None:
     scratch = Path(tempfile.mkdtemp(prefix="modelplate-bench-calibration-"))
     try:
         project, artifact = trained_churn(scratch)
-        checked = check(CHURN)
-        skip = sample_rows(checked)  # the rows the model was trained on
         needed = sum(windows * rows for windows, rows, _ in SCENARIOS)
-        text = synthesize(checked, rows=skip + needed)
-        header, *lines = text.splitlines(keepends=True)
-        fresh = scratch / "fresh.csv"
-        fresh.write_text(header + "".join(lines[skip:]))
-        result = subprocess.run(
-            [sys.executable, "-c", JUDGE.format(package=PACKAGE), str(artifact)]
-            + [str(fresh), json.dumps(SCENARIOS), SHIFTED],
-            cwd=project,
-            env=_env(project),
-            capture_output=True,
-            text=True,
-            timeout=3600,
-        )
-        if result.returncode:
-            raise RuntimeError(f"judging failed: {result.stderr.strip()[-2000:]}")
-        figures = json.loads(result.stdout.strip().splitlines()[-1])
+        fresh = fresh_churn_rows(scratch, needed)
+        script = JUDGE.format(package=PACKAGE)
+        scenarios = json.dumps(SCENARIOS)
+        figures = run_in(project, script, str(artifact), str(fresh), scenarios, SHIFTED)
         for (windows, rows, shift), counts in zip(
             SCENARIOS, figures["results"], strict=True
         ):

@@ -13,17 +13,11 @@ estimate within 0.03 of the realized metric.
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-from modelplate.api import check
-from modelplate.sample import sample_rows, synthesize
-
-from .service import CHURN, PACKAGE, _env, trained_churn
+from .service import PACKAGE, fresh_churn_rows, run_in, trained_churn
 
 WINDOWS, ROWS = 8, 2000
 SHIFT_BY = "tenure_months"
@@ -70,25 +64,11 @@ def run(report) -> None:
     scratch = Path(tempfile.mkdtemp(prefix="modelplate-bench-estimation-"))
     try:
         project, artifact = trained_churn(scratch)
-        checked = check(CHURN)
-        skip = sample_rows(checked)  # the rows the model was trained on
-        header, *lines = synthesize(checked, rows=skip + WINDOWS * ROWS).splitlines(
-            keepends=True
+        fresh = fresh_churn_rows(scratch, WINDOWS * ROWS)
+        script = JUDGE.format(package=PACKAGE)
+        errors = run_in(
+            project, script, str(artifact), str(fresh), SHIFT_BY, str(WINDOWS)
         )
-        fresh = scratch / "fresh.csv"
-        fresh.write_text(header + "".join(lines[skip:]))
-        result = subprocess.run(
-            [sys.executable, "-c", JUDGE.format(package=PACKAGE), str(artifact)]
-            + [str(fresh), SHIFT_BY, str(WINDOWS)],
-            cwd=project,
-            env=_env(project),
-            capture_output=True,
-            text=True,
-            timeout=1800,
-        )
-        if result.returncode:
-            raise RuntimeError(f"estimating failed: {result.stderr.strip()[-2000:]}")
-        errors = json.loads(result.stdout.strip().splitlines()[-1])
         for metric in ("roc_auc", "accuracy"):
             report(
                 f"largest |estimated - realized| {metric}, {WINDOWS} shifted windows",

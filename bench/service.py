@@ -246,6 +246,35 @@ def trained_churn(scratch: Path) -> tuple[Path, Path]:
     return project, artifact
 
 
+def fresh_churn_rows(scratch: Path, rows: int) -> Path:
+    """``rows`` labelled rows drawn from the distribution the churn sample came from,
+    past the sample's own (the model never saw them), as a CSV in ``scratch``."""
+    from modelplate.api import check
+    from modelplate.sample import sample_rows, synthesize
+
+    checked = check(CHURN)
+    skip = sample_rows(checked)
+    header, *lines = synthesize(checked, rows=skip + rows).splitlines(keepends=True)
+    fresh = scratch / "fresh.csv"
+    fresh.write_text(header + "".join(lines[skip:]))
+    return fresh
+
+
+def run_in(project: Path, script: str, *args: str) -> dict:
+    """The JSON last printed by ``script`` run in the generated ``project``."""
+    result = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        cwd=project,
+        env=_env(project),
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
+    if result.returncode:
+        raise RuntimeError(f"{project.name}: {result.stderr.strip()[-2000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 def churn_service(scratch: Path) -> tuple[Path, Path, dict, list[str]]:
     """(project, artifact, example record, `serve` command without host and port):
     the churn project generated and trained in ``scratch``, its feature store

@@ -20,7 +20,7 @@ import pandas as pd
 from .errors import MonitoringError
 from .performance import LABEL, TIME
 
-__all__ = ["LOGGED", "REQUEST_ID", "join_logged", "scored_rows"]
+__all__ = ["LOGGED", "REQUEST_ID", "iso_times", "join_logged", "scored_rows"]
 
 REQUEST_ID, INDEX = "request_id", "index"
 # The log's own columns in ``scored_rows``, named apart from any contract field.
@@ -72,7 +72,8 @@ def _by_request(
     return left.merge(right, on=["_request_id", "_index"], how="inner")
 
 
-def _times(values: pd.Series, name: str) -> pd.Series:
+def iso_times(values: pd.Series, name: str) -> pd.Series:
+    """``values`` as naive UTC times; one line naming column ``name`` if not ISO."""
     try:
         return pd.to_datetime(values, format="ISO8601", utc=True).dt.tz_convert(None)
     except (ValueError, TypeError) as error:
@@ -105,7 +106,7 @@ def _by_entity(
         left = left.drop_duplicates("_entity", keep="last")
         return left.merge(right, on="_entity", how="inner").drop(columns="_entity")
     # One resolution on both sides: merge_asof refuses to compare us with ns.
-    right["_outcome_at"] = _times(outcomes[time], time).astype("datetime64[ns]")
+    right["_outcome_at"] = iso_times(outcomes[time], time).astype("datetime64[ns]")
     left["_logged_at"] = left["_logged_at"].astype("datetime64[ns]")
     right = right.dropna(subset=["_outcome_at"]).sort_values("_outcome_at")
     joined = pd.merge_asof(

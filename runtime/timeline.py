@@ -21,6 +21,7 @@ from .contract import summarize, validate_frame
 from .errors import MonitoringError
 from .estimation import estimate
 from .monitoring import DriftReport, Reference, drift_report
+from .outcomes import iso_times
 from .pipeline import Scorer
 
 __all__ = [
@@ -52,16 +53,6 @@ class WindowDrift:
         }
 
 
-def _times(values: pd.Series, name: str) -> pd.Series:
-    try:
-        return pd.to_datetime(values, format="ISO8601", utc=True).dt.tz_convert(None)
-    except (ValueError, TypeError) as error:
-        first = str(error).splitlines()[0]  # pandas goes on with advice
-        raise MonitoringError(
-            f"column {name!r}: not ISO dates or datetimes ({first})"
-        ) from None
-
-
 def split_windows(
     frame: pd.DataFrame, time: str | None, length: pd.Timedelta, rows: int
 ) -> list[tuple[str, pd.DataFrame]]:
@@ -69,7 +60,7 @@ def split_windows(
     the frame has that column (rows without a time are left out), else chunks of
     ``rows`` rows labelled by their 1-based range."""
     if time is not None and time in frame.columns:
-        starts = _times(frame[time], time).dt.floor(length)
+        starts = iso_times(frame[time], time).dt.floor(length)
         return [
             (start.isoformat(), part)
             for start, part in frame.groupby(starts, sort=True)
