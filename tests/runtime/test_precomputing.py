@@ -5,30 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from order_rows import order_rows
+from precomputed import AS_OF, FEATURES, PRECOMPUTE
 
 from modelplate.runtime.contract import validate_frame
-from modelplate.runtime.definition import Features, Precompute
+from modelplate.runtime.definition import Precompute
 from modelplate.runtime.features import build_features
 from modelplate.runtime.precomputing import compute_features, online_features
 from modelplate.runtime.store import FeatureStore
 
-AS_OF = pd.Timestamp("2024-06-01")
-FEATURES = Features(
-    expressions={
-        "per_item": lambda inputs, raw, as_of: inputs["amount"] / inputs["items"],
-        "bulk": lambda inputs, raw, as_of: inputs["items"] > 50,
-    },
-    model_columns=("per_item", "bulk", "channel"),
-)
-PRECOMPUTE = Precompute(
-    entity="order_id",
-    features=("per_item", "bulk"),
-    booleans=("bulk",),
-    max_age="1h",
-    max_age_seconds=3600.0,
-    store="features.sqlite",
-    offline_only=("amount",),
-)
 SETTINGS = {"features": FEATURES, "precompute": PRECOMPUTE}
 
 

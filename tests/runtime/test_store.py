@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from order_rows import order_rows
+from precomputed import AS_OF, FEATURES, PRECOMPUTE
 
-from modelplate.runtime.definition import Contract, Features, Precompute
+from modelplate.runtime.definition import Contract, Precompute
 from modelplate.runtime.errors import (
     FeatureStoreError,
     MissingEntityError,
@@ -20,24 +21,7 @@ from modelplate.runtime.errors import (
 from modelplate.runtime.precomputing import compute_features
 from modelplate.runtime.store import FeatureStore, entity_key, entity_keys, is_shared
 
-AS_OF = pd.Timestamp("2024-06-01")
 SECOND = pd.Timedelta(seconds=1)
-FEATURES = Features(
-    expressions={
-        "per_item": lambda inputs, raw, as_of: inputs["amount"] / inputs["items"],
-        "bulk": lambda inputs, raw, as_of: inputs["items"] > 50,
-    },
-    model_columns=("per_item", "bulk", "channel"),
-)
-PRECOMPUTE = Precompute(
-    entity="order_id",
-    features=("per_item", "bulk"),
-    booleans=("bulk",),
-    max_age="1h",
-    max_age_seconds=3600.0,
-    store="features.sqlite",
-    offline_only=("amount",),
-)
 SETTINGS = {"features": FEATURES, "precompute": PRECOMPUTE}
 
 
