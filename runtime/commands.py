@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,13 +28,10 @@ from .definition import Contract, Features, Model, Monitoring, Precompute, Resou
 from .errors import DataError, ServiceError
 from .files import Outputs, distinct
 from .io import Batch, check_type, read_batch, read_frame, writer
-from .logrows import Entry
 from .odcs import odcs_document
 from .pipeline import Scorer
-from .predictionlog import new_request_id
 from .promotion import register
-from .record import results_of
-from .recording import log_for, utc_now, version_of
+from .recording import log_for
 from .workers import BatchLog
 
 __all__ = [
@@ -183,9 +181,7 @@ def score(program: Program, args: argparse.Namespace, settings) -> int:
     check_type(args.output, rejects_path)
     at = as_of(args.as_of)
     artifact = program.load_artifact(args.artifact or settings.artifact)
-    log = None if args.no_log else log_for(settings, program.scorer)
-    if log is not None:
-        log.check()  # before the work: an unwritable log is found at once
+    log = _batch_log(program, args, settings, lambda: artifact)
     batch = _unlabelled(program, args.input, artifact)
     valid, rejects = validate_frame(batch.frame, program.contract)
     scoring = program.scorer.score_steps(valid, artifact, at)
@@ -196,22 +192,21 @@ def score(program: Program, args: argparse.Namespace, settings) -> int:
     _report_rejects(rejects, len(batch.frame))
     print(f"scored {len(scored)} rows -> {args.output}")
     print(f"rejected {len(rejects)} rows -> {rejects_path}")
-    if log is not None and len(scored):
-        run = f"score-{new_request_id()}"
-        results = results_of(scored, program.scorer.task)
-        entry = Entry(
-            run,
-            utc_now(),
-            at,
-            "batch",
-            version_of(artifact),
-            program.contract.hash,
-            valid,
-            scoring.features,
-            results,
-        )
-        print(f"logged as {run} -> {log.write([entry])}")
+    if log is not None:
+        log.write(valid, scoring.features, scored, at)
+        log.commit()
+        print(f"logged as {log.run} -> {log.folder}")
     return 0
+
+
+def _batch_log(
+    program: Program, args: argparse.Namespace, settings, artifact: Callable[[], Any]
+) -> BatchLog | None:
+    """This run's rows for the prediction log, or None with ``--no-log`` or no log
+    in the settings; the log's folder is checked now, before any work, so an
+    unwritable one is found at once. ``artifact()`` gives the model scored with."""
+    log = None if args.no_log else log_for(settings, program.scorer)
+    return None if log is None else BatchLog.start(log, program.scorer, artifact())
 
 
 def contract(program: Program, args: argparse.Namespace, settings) -> int:
@@ -262,9 +257,10 @@ def _score_on(engine: str, program: Program, args: argparse.Namespace, settings)
     distinct({"INPUT": args.input}, targets, datasets=True)
     options = {"scheduler": args.scheduler} if engine == "dask" else {}
     reference = args.artifact or settings.artifact
-    log = None if args.no_log else log_for(settings, program.scorer)
-    if log is not None:  # checked before the work; the workers stage the rows
-        log = BatchLog.start(log, program.scorer, program.load_artifact(reference))
+    # The workers stage the rows; the artifact is loaded here too, only with a
+    # log, for the version the log names.
+    load = partial(program.load_artifact, reference)
+    log = _batch_log(program, args, settings, load)
     # Both datasets are written into folders beside their targets and moved into
     # place together when the engine is done, as ``score`` does with its files;
     # the log's rows are moved into it after them.

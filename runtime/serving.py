@@ -253,17 +253,18 @@ class Serving:
         state.judge_ready(None)
         state.recorder = self._recorder(state)
 
-    def _recorder(self, state: State) -> Recorder:
-        """The log (``settings.prediction_log``; empty: none) and, when
-        ``settings.challenger`` names a model that loads and scores the example,
-        its shadow. A challenger that does not load is reported on stderr and left
-        out: it must never stop the champion."""
+    def _recorder(self, state: State) -> Recorder | None:
+        """The log (``settings.prediction_log``; empty: none, and no recorder, so
+        a request pays nothing for it) and, when ``settings.challenger`` names a
+        model that loads and scores the example, its shadow (none without a log:
+        a shadow nobody can compare is CPU spent for nothing). A challenger that
+        does not load is reported on stderr and left out: it must never stop the
+        champion."""
         settings = state.settings
-        recorder = Recorder(self.contract.hash, version_of(state.artifact))
         log = log_for(settings, self.scorer, state.telemetry.log_dropped.inc)
-        recorder.log = log.open() if log is not None else None
-        if recorder.log is None:
-            return recorder  # a shadow nobody can compare is CPU spent for nothing
+        if log is None:
+            return None
+        recorder = Recorder(self.contract.hash, version_of(state.artifact), log.open())
         # Named in the settings, or else the registry's challenger alias, if set.
         location = getattr(settings, "challenger", "")
         implicit = not location

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -52,6 +53,14 @@ def _frame(count: int) -> pd.DataFrame:
     return frame
 
 
+def _dataset(frame: pd.DataFrame, folder: Path) -> Path:
+    """``frame`` as a Parquet dataset of three parts of 20 rows (three partitions)."""
+    folder.mkdir()
+    for part, start in enumerate(range(0, len(frame), 20)):
+        frame.iloc[start : start + 20].to_parquet(folder / f"part.{part}.parquet")
+    return folder
+
+
 @pytest.fixture
 def scorer(contract):
     return Scorer(
@@ -97,10 +106,7 @@ def test_a_cluster_scores_and_rejects_like_one_machine(
     client, scorer, location, tmp_path
 ):
     frame = _frame(60)
-    source = tmp_path / "input"
-    source.mkdir()
-    for part, start in enumerate(range(0, 60, 20)):
-        frame.iloc[start : start + 20].to_parquet(source / f"part.{part}.parquet")
+    source = _dataset(frame, tmp_path / "input")
     output, rejects_path = tmp_path / "scored", tmp_path / "rejects"
     counts = score_parquet(
         str(source),
@@ -128,10 +134,7 @@ def test_a_clusters_scored_rows_reach_the_log_together_once_committed(
     client, scorer, location, tmp_path
 ):
     frame = _frame(60)
-    source = tmp_path / "input"
-    source.mkdir()
-    for part, start in enumerate(range(0, 60, 20)):
-        frame.iloc[start : start + 20].to_parquet(source / f"part.{part}.parquet")
+    source = _dataset(frame, tmp_path / "input")
     folder = tmp_path / "log"
     to_table = partial(
         entries_to_table, id_field="order_id", output="score", decision=None
