@@ -41,7 +41,8 @@ LAYERS = (
     " : predictionlog : shadow : logrows",
     "converters",
     "csvfile : rules : serialization : statistics : functions : calibration"
-    " : yamltext : promql : estimation : references : learners : charts"
+    " : yamltext : promql : estimation : featurecalibration : references : learners"
+    " : charts"
     " : sparksession",
     "labels",
     "files",

@@ -10,10 +10,16 @@ between inputs and outcome does not), the usual way a model's traffic changes; i
 cannot see concept drift, which only labels reveal, so realized performance is shown
 beside it wherever labels exist.
 
-The calibration is learned at training, on the held-out rows (isotonic: monotone,
-no shape assumed), and stored in the artifact as knots that ``numpy.interp`` applies:
-estimating needs no scikit-learn. A regressor's error cannot be estimated this way
-(a prediction carries no confidence): ``estimate`` says so rather than guessing.
+The calibration is learned at training from rows the model did not learn from: the
+held-out rows and, unless those are many, the training rows' out-of-fold outputs
+(``runtime.training``). Isotonic (monotone, no shape assumed) once those rows are
+enough to shape it, Platt's sigmoid below; stored in the artifact as knots that
+``numpy.interp`` applies: estimating needs no scikit-learn. Where the rows' features
+are at hand (``monitor --current``, the prediction log), the calibration given the
+features too (``runtime.featurecalibration``) is used instead: it stays right when
+traffic shifts along an input the score under-uses. A regressor's error cannot be
+estimated this way (a prediction carries no confidence): ``estimate`` says so rather
+than guessing.
 """
 
 from __future__ import annotations
@@ -23,10 +29,16 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .featurecalibration import (
+    PROBABILITY,
+    calibration_targets,
+    chances_given_features,
+    logit,
+)
+
 __all__ = ["ESTIMABLE", "Calibration", "calibrate", "estimate", "fit_calibration"]
 
 THRESHOLD = 0.5  # as performance.THRESHOLD: a binary model's positive call
-PROBABILITY = "probability["
 # What can be estimated from calibrated probabilities, per task.
 ESTIMABLE = {
     "binary_classification": (
@@ -43,8 +55,8 @@ ESTIMABLE = {
     "regression": (),
 }
 EPSILON = 1e-15
-# Held-out rows from which isotonic calibration is used (scikit-learn's advice too);
-# fewer get Platt's sigmoid, written as this many knots.
+# Rows from which isotonic calibration is used (scikit-learn's advice too); fewer
+# get Platt's sigmoid, written as this many knots.
 ISOTONIC_ROWS = 1000
 SIGMOID_KNOTS = 201
 
@@ -68,45 +80,39 @@ def _sigmoid(scores: np.ndarray, outcomes: np.ndarray) -> dict[str, list[float]]
     """Platt's two-parameter fit on the scores' log-odds, as knots on a grid."""
     from sklearn.linear_model import LogisticRegression  # training only
 
-    def logit(values: np.ndarray) -> np.ndarray:
-        clipped = np.clip(values, 1e-6, 1 - 1e-6)
-        return np.log(clipped / (1 - clipped)).reshape(-1, 1)
+    def column(values: np.ndarray) -> np.ndarray:
+        return logit(values).reshape(-1, 1)
 
     if len(np.unique(outcomes)) < 2:  # one class seen: nothing to scale
         return {"x": [0.0, 1.0], "y": [float(outcomes.mean())] * 2}
-    fitted = LogisticRegression(C=1e6).fit(logit(scores), outcomes)
+    fitted = LogisticRegression(C=1e6).fit(column(scores), outcomes)
     grid = np.linspace(0.0, 1.0, SIGMOID_KNOTS)
-    return {"x": grid.tolist(), "y": fitted.predict_proba(logit(grid))[:, 1].tolist()}
+    return {"x": grid.tolist(), "y": fitted.predict_proba(column(grid))[:, 1].tolist()}
 
 
 def _calibration(scores: np.ndarray, outcomes: np.ndarray) -> dict[str, list[float]]:
-    """Isotonic (no shape assumed) once there are enough held-out rows to shape it;
-    below that its steps follow the noise, and Platt's two parameters do better
-    (bench estimation: 0.05 of roc_auc off with isotonic on 400 rows)."""
+    """Isotonic (no shape assumed) once there are enough rows to shape it; below
+    that its steps follow the noise, and Platt's two parameters do better (bench
+    estimation: 0.05 of roc_auc off with isotonic on 400 rows)."""
     if len(scores) >= ISOTONIC_ROWS:
         return _isotonic(scores, outcomes)
     return _sigmoid(scores, outcomes)
 
 
 def fit_calibration(
-    task: str, outputs: pd.DataFrame, labels: np.ndarray, positive: object = True
+    task: str, outputs: pd.DataFrame, labels: np.ndarray
 ) -> dict | None:
-    """The calibration of held-out ``outputs`` (``score``, or ``probability[c]``
-    columns) against their ``labels``; None for a regressor."""
-    if task == "binary_classification":
-        scores = outputs["score"].to_numpy(dtype=float)
-        return {"score": _calibration(scores, labels.astype(bool).astype(float))}
-    if task == "multiclass_classification":
-        truth = np.asarray(labels).astype(str)
-        return {
-            name[len(PROBABILITY) : -1]: _calibration(
-                outputs[name].to_numpy(dtype=float),
-                (truth == name[len(PROBABILITY) : -1]).astype(float),
-            )
-            for name in outputs.columns
-            if str(name).startswith(PROBABILITY)
-        }
-    return None
+    """The calibration of ``outputs`` the model gave rows it did not learn from
+    (``score``, or ``probability[c]`` columns) against their ``labels``; None for
+    a regressor."""
+    if not ESTIMABLE.get(task):
+        return None
+    return {
+        key: _calibration(output, positive.astype(float))
+        for key, (output, positive) in calibration_targets(
+            task, outputs, labels
+        ).items()
+    }
 
 
 def calibrate(knots: Mapping[str, Sequence[float]], scores: np.ndarray) -> np.ndarray:
@@ -154,27 +160,20 @@ def _binary(metric: str, scores: np.ndarray, chance: np.ndarray) -> float:
     return float(np.mean(chance * (1 - scores) ** 2 + (1 - chance) * scores**2))
 
 
-def _multiclass(metric: str, frame: pd.DataFrame, calibration: Calibration) -> float:
-    classes = list(calibration)
-    raw = np.column_stack(
-        [frame[f"{PROBABILITY}{c}]"].to_numpy(dtype=float) for c in classes]
-    )
-    chances = np.column_stack(
-        [calibrate(calibration[c], raw[:, i]) for i, c in enumerate(classes)]
-    )
-    chances /= np.maximum(chances.sum(axis=1, keepdims=True), EPSILON)
+def _multiclass(metric: str, raw: np.ndarray, chances: np.ndarray) -> float:
+    chances = chances / np.maximum(chances.sum(axis=1, keepdims=True), EPSILON)
     called = np.argmax(raw, axis=1)
-    rows = np.arange(len(frame))
+    rows = np.arange(len(raw))
     if metric == "accuracy":
         return float(np.mean(chances[rows, called]))
     if metric == "log_loss":
         clipped = np.clip(raw, EPSILON, 1)
         return float(np.mean(-np.sum(chances * np.log(clipped), axis=1)))
     if metric == "roc_auc":  # one against the rest, averaged as scikit-learn does
-        areas = [_expected_auc(raw[:, i], chances[:, i]) for i in range(len(classes))]
+        areas = [_expected_auc(raw[:, i], chances[:, i]) for i in range(raw.shape[1])]
         return float(np.nanmean(areas))
     scores = []  # f1_macro: each class's expected F1
-    for i in range(len(classes)):
+    for i in range(raw.shape[1]):
         mine = called == i
         tp = float(np.sum(chances[mine, i]))
         fp = float(np.sum(1 - chances[mine, i]))
@@ -183,10 +182,31 @@ def _multiclass(metric: str, frame: pd.DataFrame, calibration: Calibration) -> f
     return float(np.mean(scores))
 
 
+def _given_features(
+    matrix: np.ndarray | None, calibration: Mapping | None, rows: int
+) -> Mapping | None:
+    """The calibration given the features, when it applies to ``matrix``."""
+    if matrix is None or not calibration:
+        return None
+    matrix = np.asarray(matrix)
+    if matrix.shape != (rows, len(calibration["columns"])):
+        return None
+    return calibration
+
+
 def estimate(
-    task: str, metric: str, frame: pd.DataFrame, calibration: Calibration | None
+    task: str,
+    metric: str,
+    frame: pd.DataFrame,
+    calibration: Calibration | None,
+    matrix: np.ndarray | None = None,
+    feature_calibration: Mapping | None = None,
 ) -> tuple[float | None, str]:
-    """(the estimated ``metric`` of the outputs in ``frame``, or None, and why)."""
+    """(the estimated ``metric`` of the outputs in ``frame``, or None, and why).
+
+    With ``matrix`` (the rows' model columns, in ``frame``'s order) and the
+    artifact's ``feature_calibration``, each row's chance is calibrated given its
+    features too; otherwise given its output alone (``calibration``)."""
     if task == "regression":
         return None, "no estimate for a regressor: its predictions carry no confidence"
     if metric not in ESTIMABLE[task]:
@@ -195,8 +215,20 @@ def estimate(
         return None, "the artifact holds no calibration: retrain to estimate"
     if frame.empty:
         return None, "no rows"
+    given = _given_features(matrix, feature_calibration, len(frame))
+    how = "confidence-based estimate" + (", given the features" if given else "")
+
+    def chance(key: str, output: np.ndarray) -> np.ndarray:
+        if given is not None:
+            return chances_given_features(given, key, output, np.asarray(matrix))
+        return calibrate(calibration[key], output)
+
     if task == "binary_classification":
         scores = frame["score"].to_numpy(dtype=float)
-        chance = calibrate(calibration["score"], scores)
-        return _binary(metric, scores, chance), "confidence-based estimate"
-    return _multiclass(metric, frame, calibration), "confidence-based estimate"
+        return _binary(metric, scores, chance("score", scores)), how
+    classes = list(calibration)
+    raw = np.column_stack(
+        [frame[f"{PROBABILITY}{c}]"].to_numpy(dtype=float) for c in classes]
+    )
+    chances = np.column_stack([chance(c, raw[:, i]) for i, c in enumerate(classes)])
+    return _multiclass(metric, raw, chances), how

@@ -212,9 +212,19 @@ def estimated_performance(
     (None, with the ``reason``, when there is no estimate), ``rows`` and, for
     comparison, the metric it reached on its held-out rows."""
     valid, _ = validate_frame(frame, scorer.contract)
-    outputs = scorer.score_valid(valid, artifact, as_of) if len(valid) else valid
-    calibration = artifact.metadata.get("calibration")
-    value, reason = estimate(scorer.task, metric, outputs, calibration)
+    outputs, matrix = valid, None
+    if len(valid):
+        steps = scorer.score_steps(valid, artifact, as_of)
+        outputs = steps.scored
+        matrix = to_matrix(steps.features, artifact.columns)
+    value, reason = estimate(
+        scorer.task,
+        metric,
+        outputs,
+        artifact.metadata.get("calibration"),
+        matrix,
+        artifact.metadata.get("feature_calibration"),
+    )
     held_out = artifact.metadata.get("metrics", {}).get(metric)
     return {
         "metric": metric,

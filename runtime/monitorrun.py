@@ -6,13 +6,17 @@ per window of served rows beside the realized one."""
 from __future__ import annotations
 
 import argparse
+import json
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
-from .errors import MonitoringError
+from .errors import MonitoringError, SerializationError
 from .estimation import estimate
+from .outcomes import LOGGED_FEATURES
+from .serialization import to_matrix
 from .timeline import (
     Outcome,
     WindowDrift,
@@ -28,7 +32,7 @@ if TYPE_CHECKING:
 # A ``commands.Program`` (that module is above this one).
 Program = Any
 
-__all__ = ["batch_over_time", "estimated_windows", "without_time"]
+__all__ = ["batch_over_time", "estimated_windows", "logged_matrix", "without_time"]
 
 
 def _length(window: str) -> pd.Timedelta:
@@ -64,6 +68,18 @@ def without_time(program: Program, frame: pd.DataFrame, time: str) -> pd.DataFra
     return frame
 
 
+def logged_matrix(features: pd.Series, columns: list[str]) -> np.ndarray | None:
+    """The model columns of logged rows (their ``features`` JSON), or None when
+    a row lacks one or holds a value the model could not have been given (a log
+    written by another version of the service): the estimate then rests on the
+    outputs alone."""
+    try:
+        frame = pd.DataFrame([json.loads(text) for text in features])
+        return to_matrix(frame.reindex(columns=columns), columns)
+    except (SerializationError, TypeError, ValueError):
+        return None
+
+
 def estimated_windows(
     program: Program,
     args: argparse.Namespace,
@@ -82,10 +98,13 @@ def estimated_windows(
     output = program.scorer.output
     if output in served.columns:  # a request that failed has no output
         served = served[served[output].notna()]
-    calibration = None
+    calibration = feature_calibration = matrix = None
     if task != "regression":
         artifact = program.load_artifact(args.artifact or settings.artifact)
         calibration = artifact.metadata.get("calibration")
+        feature_calibration = artifact.metadata.get("feature_calibration")
+        if feature_calibration and LOGGED_FEATURES in served.columns:
+            matrix = logged_matrix(served[LOGGED_FEATURES], artifact.columns)
     try:
         times = pd.to_datetime(served[time], format="ISO8601", utc=True)
     except (ValueError, TypeError) as error:
@@ -98,6 +117,8 @@ def estimated_windows(
         task,
         report.metric,
         calibration,
+        matrix,
+        feature_calibration,
     )
     report = with_estimates(report, estimates)
     if task == "regression":

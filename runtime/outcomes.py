@@ -20,7 +20,14 @@ import pandas as pd
 from .errors import MonitoringError
 from .performance import LABEL, TIME
 
-__all__ = ["LOGGED", "REQUEST_ID", "iso_times", "join_logged", "scored_rows"]
+__all__ = [
+    "LOGGED",
+    "LOGGED_FEATURES",
+    "REQUEST_ID",
+    "iso_times",
+    "join_logged",
+    "scored_rows",
+]
 
 REQUEST_ID, INDEX = "request_id", "index"
 # The log's own columns in ``scored_rows``, named apart from any contract field.
@@ -32,7 +39,9 @@ LOGGED = {
     "model_version": "_model_version",
     "status": "_status",
     "latency_ms": "_latency_ms",
+    "features": "_features",  # JSON: the model's columns
 }
+LOGGED_FEATURES = LOGGED["features"]
 
 
 def _flat(result: dict) -> dict:

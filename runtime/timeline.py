@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .contract import summarize, validate_frame
@@ -147,12 +148,18 @@ def estimate_per_window(
     task: str,
     metric: str,
     calibration: Mapping | None,
+    matrix: np.ndarray | None = None,
+    feature_calibration: Mapping | None = None,
 ) -> dict[str, tuple[int, float | None]]:
     """{window start: (served rows, estimated metric or None)} over every served
-    row, labelled or not: most of a model's life has no labels yet."""
-    starts = times.dt.floor(length)
+    row, labelled or not: most of a model's life has no labels yet. ``matrix``,
+    when given, holds the served rows' model columns in order: the estimate is
+    then calibrated given the features too (``runtime.estimation``)."""
+    served = served.reset_index(drop=True)
+    starts = pd.Series(times.dt.floor(length).to_numpy())
     estimates = {}
     for start, rows in served.groupby(starts, sort=True):
-        value, _ = estimate(task, metric, rows, calibration)
-        estimates[start.isoformat()] = (len(rows), value)
+        part = None if matrix is None else matrix[rows.index.to_numpy()]
+        value, _ = estimate(task, metric, rows, calibration, part, feature_calibration)
+        estimates[pd.Timestamp(start).isoformat()] = (len(rows), value)
     return estimates

@@ -22,16 +22,19 @@ from .definition import Contract, Features, Field, Model
 from .drift import column_drift
 from .errors import TrainingError
 from .estimation import fit_calibration
+from .featurecalibration import fit_feature_calibration
 from .features import Imputer, build_features
 from .model import evaluate, fit, predict
-from .selection import Candidate, best, cross_validate
+from .selection import Candidate, best, cross_validate, fold_count, out_of_fold
 from .serialization import to_matrix
 from .statistics import describe
 
 __all__ = [
+    "CALIBRATION_ROWS",
     "FROM_SETTINGS",
     "MIN_ROWS",
     "TrainingResult",
+    "calibration_of",
     "fingerprint",
     "output_gap",
     "split_target",
@@ -41,6 +44,11 @@ __all__ = [
 
 # Below this many valid rows a held-out metric means little.
 MIN_ROWS = 50
+# Below this many held-out rows, the calibration of a classifier's outputs
+# (runtime.estimation) also learns from the training split's out-of-fold outputs:
+# the churn sample's 400 held-out rows put its roc_auc estimate 0.036 off, its
+# 2,000 rows with the out-of-fold ones 0.023 (bench estimation).
+CALIBRATION_ROWS = 5000
 
 
 class _FromSettings:
@@ -140,6 +148,43 @@ def outputs_frame(settings: Model, model, outputs) -> pd.DataFrame:
     return pd.DataFrame({settings.output: outputs})
 
 
+def calibration_of(
+    settings: Model,
+    model,
+    held_out,
+    *,
+    held_out_rows: tuple[np.ndarray, np.ndarray],
+    train_rows: tuple[np.ndarray, np.ndarray],
+    algorithm: str,
+    seed: int,
+    columns: list[str],
+) -> tuple[dict | None, dict | None]:
+    """(the calibration of the classifier's outputs, the calibration given the
+    features too) on rows it did not learn from (``runtime.estimation``): the
+    held-out rows, and the training rows' out-of-fold outputs as well while the
+    held-out rows are fewer than CALIBRATION_ROWS (so training fits FOLDS more
+    models then). ``held_out`` is what ``predict`` gave for ``held_out_rows``
+    (matrix, target); ``train_rows`` are the training split's. None for a
+    regressor."""
+    if not settings.classifier:
+        return None, None
+    test_matrix, held_out_target = held_out_rows
+    train_matrix, train_target = train_rows
+    outputs = outputs_frame(settings, model, held_out)
+    labels, matrix = held_out_target, test_matrix
+    if len(labels) < CALIBRATION_ROWS and fold_count(settings, train_target) >= 2:
+        folded = out_of_fold(settings, train_matrix, train_target, seed, algorithm)
+        outputs = pd.concat(
+            [outputs_frame(settings, model, folded), outputs], ignore_index=True
+        )
+        labels = np.concatenate([train_target, held_out_target])
+        matrix = np.vstack((train_matrix, test_matrix))
+    return (
+        fit_calibration(settings.task, outputs, labels),
+        fit_feature_calibration(settings.task, outputs, labels, matrix, columns),
+    )
+
+
 def output_gap(described: dict, output: str, fitted: np.ndarray) -> dict:
     """How far the model's outputs on its training rows are from those on held-out
     rows (``described``), as both drift statistics: its overfitting, which drift
@@ -214,8 +259,15 @@ def train(
     )
     held_out = predict(settings.task, model, test_matrix)
     fitted = predict(settings.task, model, train_matrix)
-    calibration = fit_calibration(
-        settings.task, outputs_frame(settings, model, held_out), target[test_at]
+    calibration, feature_calibration = calibration_of(
+        settings,
+        model,
+        held_out,
+        held_out_rows=(test_matrix, target[test_at]),
+        train_rows=(train_matrix, target[train_at]),
+        algorithm=algorithm,
+        seed=seed,
+        columns=list(features.model_columns),
     )
     if settings.task == "multiclass_classification":
         held_out, fitted = held_out[0], fitted[0]  # the labels, not probabilities
@@ -251,6 +303,7 @@ def train(
     if calibration is not None:
         # Performance is estimated from it before labels arrive (runtime.estimation).
         metadata["calibration"] = calibration
+        metadata["feature_calibration"] = feature_calibration
     metadata["statistics"]["output_gap"] = output_gap(
         metadata["statistics"]["output"], settings.output, fitted
     )

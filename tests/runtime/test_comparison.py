@@ -25,6 +25,7 @@ def _rows(role: str, scores, actions, status="ok", version="v1", latency=1.0):
             "model_version": version,
             "status": status,
             "latency_ms": latency,
+            "features": json.dumps({"x": 1.0}),
             "result": [
                 json.dumps({"score": s, "action": a})
                 for s, a in zip(scores, actions, strict=True)

@@ -132,6 +132,25 @@ def test_windows_without_labels_are_estimated_beside_the_realized_ones(
     assert "estimated" in capsys.readouterr().out
 
 
+def test_logged_features_become_the_matrix_or_nothing():
+    """A log from another version of the service (a column missing, or not a
+    number) leaves the estimate to the outputs alone, never an error."""
+    from modelplate.runtime.monitorrun import logged_matrix
+
+    columns = ["items", "amount"]
+    good = [json.dumps({"items": 1, "amount": 2.5}), '{"amount": 3, "items": 4}']
+    assert logged_matrix(pd.Series(good), columns).tolist() == [[1, 2.5], [4, 3]]
+    for bad in (
+        json.dumps({"items": 1}),
+        json.dumps({"items": "x", "amount": 1}),
+        json.dumps({"items": None, "amount": 1}),
+        "[1, 2]",
+        "not json",
+        None,
+    ):
+        assert logged_matrix(pd.Series([good[0], bad]), columns) is None, bad
+
+
 def test_a_regressor_says_no_estimate_is_made(tmp_path):
     from modelplate.runtime.monitorrun import estimated_windows
     from modelplate.runtime.performance import PerformanceReport

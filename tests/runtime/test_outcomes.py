@@ -24,6 +24,7 @@ def _log(rows: list[tuple]) -> pd.DataFrame:
             "model_version": "v1",
             "status": "ok",
             "latency_ms": 1.0,
+            "features": json.dumps({"x": 1.0}),
             "result": [json.dumps({"order_id": r[3], "score": r[4]}) for r in rows],
         }
     )

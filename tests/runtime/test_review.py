@@ -3,6 +3,7 @@ log, `compare` weighs the challenger; realized performance as a Prometheus file.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -15,7 +16,9 @@ from orders import Settings, one_error_line, program, write_sample
 from sklearn.metrics import roc_auc_score
 
 from modelplate.runtime import cli
+from modelplate.runtime.estimation import estimate
 from modelplate.runtime.logrows import COLUMNS
+from modelplate.runtime.monitorrun import logged_matrix
 from modelplate.runtime.predictionlog import read_log
 from modelplate.runtime.review import PROM_FILE
 
@@ -106,6 +109,25 @@ def test_monitor_judges_the_logged_predictions_against_late_labels(
     assert value is not None, gauge
     assert float(value.group(1)) == pytest.approx(expected)
     assert "roc_auc" in out
+    # The estimate beside it is calibrated given the logged features too.
+    metadata = orders.load_artifact(str(tmp_path / "model")).metadata
+    outputs = pd.DataFrame({"score": log["output"]})
+    matrix = logged_matrix(log["features"], metadata["columns"])
+    given, how = estimate(
+        "binary_classification",
+        "roc_auc",
+        outputs,
+        metadata["calibration"],
+        matrix,
+        metadata["feature_calibration"],
+    )
+    alone, _ = estimate(
+        "binary_classification", "roc_auc", outputs, metadata["calibration"]
+    )
+    assert how.endswith("given the features") and abs(given - alone) > 1e-6
+    report = json.loads((tmp_path / "reports" / "monitoring.json").read_text())
+    estimated = [w["estimated"] for w in report["performance"]["windows"]]
+    assert estimated == [pytest.approx(given)]
 
 
 def test_monitor_without_a_log_is_one_line(tmp_path, logged, capsys):

@@ -7,15 +7,19 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn import metrics
 
 from modelplate.runtime.definition import Contract, Features, Field, Model
 from modelplate.runtime.errors import TrainingError
+from modelplate.runtime.model import fit, predict
 from modelplate.runtime.selection import (
     FOLDS,
     Candidate,
     best,
     cross_validate,
+    fold_count,
     folds,
+    out_of_fold,
 )
 from modelplate.runtime.training import train
 
@@ -80,6 +84,37 @@ def test_a_small_training_split_gets_fewer_folds():
     assert folds(REGRESSION, LINE[:30], seed=0).get_n_splits() == 3
     rare = np.array([True] * 3 + [False] * 57)
     assert folds(CLASSIFICATION, rare, seed=0).get_n_splits() == 3
+
+
+def test_out_of_fold_outputs_come_from_models_that_never_saw_the_row():
+    """Pure-noise labels: a forest fitted on them scores its own rows almost
+    perfectly, and rows it never saw no better than chance."""
+    noise = np.random.default_rng(9).random(200) < 0.5
+    forest = replace(CLASSIFICATION, algorithm=("random_forest",))
+    folded = out_of_fold(forest, MATRIX, noise, seed=0, algorithm="random_forest")
+    seen = predict(forest.task, fit(forest, MATRIX, noise, 0), MATRIX)
+    assert folded.shape == (200,) and ((0 <= folded) & (folded <= 1)).all()
+    assert metrics.roc_auc_score(noise, seen) > 0.95
+    assert abs(metrics.roc_auc_score(noise, folded) - 0.5) < 0.1
+    assert out_of_fold(forest, MATRIX, noise, 0, "random_forest").tolist() == (
+        folded.tolist()
+    )
+
+
+def test_out_of_fold_multiclass_outputs_are_labels_and_probabilities():
+    cells = (MATRIX[:, 0] > 0).astype(int) + (MATRIX[:, 1] > 1).astype(int)
+    classes = np.array(["a", "b", "c"])[cells]
+    model = replace(
+        CLASSIFICATION,
+        task="multiclass_classification",
+        target=Field(name="y", type="category", values=("a", "b", "c")),
+        metric="accuracy",
+    )
+    labels, probabilities = out_of_fold(model, MATRIX, classes, 0, "random_forest")
+    assert probabilities.shape == (200, 3)
+    assert np.allclose(probabilities.sum(axis=1), 1.0)
+    assert set(labels) <= {"a", "b", "c"} and np.mean(labels == classes) > 0.8
+    assert fold_count(model, classes) == FOLDS
 
 
 def test_too_small_a_split_to_compare_is_refused_with_a_way_out():

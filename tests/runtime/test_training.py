@@ -9,13 +9,17 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn import metrics
 from sklearn.linear_model import LinearRegression, LogisticRegression
 
 from modelplate.runtime.contract import REASONS
 from modelplate.runtime.definition import Contract, Features, Field, Model
 from modelplate.runtime.errors import TrainingError
+from modelplate.runtime.featurecalibration import chances_given_features
+from modelplate.runtime.model import fit, predict
 from modelplate.runtime.training import (
     MIN_ROWS,
+    calibration_of,
     fingerprint,
     split_target,
     train,
@@ -46,6 +50,11 @@ LATE = Model(
     positive="late",
     min_metric=0.5,
 )
+
+
+# Two columns and labels that follow the first: a matrix as training builds one.
+MATRIX = np.random.default_rng(8).normal(size=(160, 2))
+LABELS = MATRIX[:, 0] + np.random.default_rng(9).normal(0, 0.5, 160) > 0
 
 
 def labelled(rows: int = 200) -> pd.DataFrame:
@@ -93,6 +102,41 @@ def test_training_stores_what_scoring_and_monitoring_need():
     assert set(metadata["statistics"]["output_gap"]["score"]) == {"psi", "ks"}
     knots = metadata["calibration"]["score"]
     assert len(knots["x"]) == len(knots["y"]) > 1
+    given = metadata["feature_calibration"]
+    assert given["columns"] == list(FEATURES.model_columns)
+    assert len(given["weights"]["score"]["features"]) == 3
+
+
+def test_few_held_out_rows_are_calibrated_with_the_training_rows_out_of_fold():
+    """Held-out rows of one class alone say nothing about calibration; the
+    training split's out-of-fold outputs, of both classes, do."""
+    model = fit(LATE, MATRIX, LABELS[:160], 0)
+    held_out_rows = (MATRIX[:10], np.zeros(10, dtype=bool))
+    calibration, given = calibration_of(
+        LATE,
+        model,
+        predict(LATE.task, model, held_out_rows[0]),
+        held_out_rows=held_out_rows,
+        train_rows=(MATRIX, LABELS[:160]),
+        algorithm="logistic_regression",
+        seed=0,
+        columns=["a", "b"],
+    )
+    knots = calibration["score"]["y"]
+    assert knots[0] < 0.2 and knots[-1] > 0.8  # both classes were seen
+    scores = predict(LATE.task, model, MATRIX)
+    chances = chances_given_features(given, "score", scores, MATRIX)
+    assert metrics.roc_auc_score(LABELS[:160], chances) > 0.9
+    assert calibration_of(
+        replace(LATE, task="regression"),
+        model,
+        None,
+        held_out_rows=held_out_rows,
+        train_rows=(MATRIX, LABELS[:160]),
+        algorithm="logistic_regression",
+        seed=0,
+        columns=["a", "b"],
+    ) == (None, None)
 
 
 def test_rows_that_break_the_contract_are_set_aside():
