@@ -216,7 +216,9 @@ def estimate(
     if frame.empty:
         return None, "no rows"
     given = _given_features(matrix, feature_calibration, len(frame))
-    how = "confidence-based estimate" + (", given the features" if given else "")
+    how = "confidence-based estimate"
+    if given is not None:
+        how += ", given the features"
 
     def chance(key: str, output: np.ndarray) -> np.ndarray:
         if given is not None:
