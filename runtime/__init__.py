@@ -24,6 +24,7 @@ LAYERS = (
     "commands : review : ops : promotion",
     "monitorrun",
     "http : manifests",
+    "following",
     "sizing : report : distributed : spark : serving",
     "pages",
     "timeline",

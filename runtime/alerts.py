@@ -28,6 +28,7 @@ from .telemetry import (
     DRIFT,
     DRIFT_ALERTS,
     LATENCY,
+    MODEL_RELOADS,
     READY,
     REALIZED_PERFORMANCE,
     REQUESTS,
@@ -149,6 +150,17 @@ def alerts_for(
             "the data changed on purpose.",
         ),
         _drift(service, ns, monitoring, prefix),
+        Alert(
+            f"{prefix}PromotionNotServed",
+            Rate(Selector(f"{ns}{MODEL_RELOADS}_total", (("outcome", "=", "failed"),))),
+            "10m",
+            "warning",
+            f"{service}: a replica keeps serving its model: the champion the "
+            "registry names does not load or verify on it",
+            "The replica's log says why in one line (a changed model file, another "
+            f"contract); `{service} promote` the version it serves back to champion "
+            f"(`{service} models` lists them), or fix the promoted one.",
+        ),
     ]
     if precompute is not None:
         stale = Selector(f"{ns}{VIOLATIONS}_total", (("rule", "=", "stale_features"),))

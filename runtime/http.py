@@ -10,6 +10,9 @@ that breaks the contract gets 422 with every violation. Endpoints are ``async
 def`` and predict inline on the event loop: a single-row predict takes
 microseconds, and one thread avoids the contention that threaded predicts show.
 
+A service serving a registry's champion follows it (``runtime.following``): a
+promoted version is served without a restart, once loaded and verified.
+
 ``/ready`` is 200 only while the service can answer: the model loaded and, probed
 again at most every ``READY_PROBE_SECONDS``, scoring the example record with one
 entity's features from the store. A lookup the store fails to answer turns it
@@ -18,9 +21,10 @@ entity's features from the store. A lookup the store fails to answer turns it
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Iterable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +36,7 @@ from fastapi.responses import JSONResponse, Response
 
 from .bodies import Limits, check_content_type, limits_for, read_body
 from .contract import json_schema
+from .following import Follower, follow, period
 from .middleware import ContractVersion, Observe
 from .odcs import odcs_document
 from .openapi import NOT_READY
@@ -106,7 +111,15 @@ class Http:
         @asynccontextmanager
         async def lifespan(app: FastAPI):
             self.serving.load(state)
+            following = None
+            if period(settings):
+                follower = Follower(self.serving, state)
+                following = asyncio.create_task(follow(follower, period(settings)))
             yield
+            if following is not None:
+                following.cancel()
+                with suppress(asyncio.CancelledError):
+                    await following
             self.serving.unload(state)
 
         app = FastAPI(

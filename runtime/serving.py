@@ -252,6 +252,21 @@ class Serving:
         self._probe(state)
         state.judge_ready(None)
         state.recorder = self._recorder(state)
+        state.telemetry.observe_served(version_of(artifact))
+
+    def serve_instead(self, state: State, artifact: Any) -> None:
+        """Serve ``artifact`` (loaded and verified: ``verify``) from the next
+        request on. Called on the event loop, between two requests, so that no
+        request is scored by one model and logged under the other's version. The
+        records kept for drift go: they were the previous model's outputs."""
+        state.artifact = artifact
+        state.recent = Recent(
+            self.requests.dtypes, self.contract, self.monitoring.drift
+        )
+        if state.recorder is not None:
+            state.recorder.champion = version_of(artifact)
+        state.telemetry.observe_served(version_of(artifact))
+        state.judge_ready(None)
 
     def _recorder(self, state: State) -> Recorder | None:
         """The log (``settings.prediction_log``; empty: none, and no recorder, so

@@ -44,6 +44,8 @@ VIOLATIONS = "contract_violations"
 DRIFT = "drift"
 DRIFT_ALERTS = "drift_alerts"
 READY = "ready"
+SERVED_MODEL = "served_model"
+MODEL_RELOADS = "model_reloads"  # a counter: <namespace>_model_reloads_total
 # Realized performance once outcomes arrive, labelled by ``metric``: not served
 # here but written by the scheduled ``monitor --labels`` job (a node_exporter
 # textfile), under this service's namespace so that its rules find it.
@@ -181,6 +183,22 @@ class Telemetry:
             namespace=namespace,
             registry=self.registry,
         )
+        self.served_model = Gauge(
+            SERVED_MODEL,
+            "1 for the version of the model this replica serves (a registry version "
+            "id; empty for a plain artifact folder).",
+            ["version"],
+            namespace=namespace,
+            registry=self.registry,
+        )
+        self.model_reloads = Counter(
+            MODEL_RELOADS,
+            "Champions loaded while serving because the registry's alias moved, by "
+            "outcome (loaded; failed: the service kept the model it had).",
+            ["outcome"],
+            namespace=namespace,
+            registry=self.registry,
+        )
         self.ready = Gauge(
             READY,
             "1 while the service can answer (the model loaded and its last probe "
@@ -211,6 +229,11 @@ class Telemetry:
             namespace=self.namespace,
             registry=self.registry,
         )
+
+    def observe_served(self, version: str | None) -> None:
+        """The one version this replica serves now."""
+        self.served_model.clear()
+        self.served_model.labels(version or "").set(1)
 
     def observe_ready(self, ready: bool) -> None:
         self.ready.set(1 if ready else 0)

@@ -32,6 +32,10 @@ MODEL = d.Model(
     metric="roc_auc",
 )
 SCORER = Scorer(CONTRACT, FEATURES, MODEL.task, artifact.predictor(MODEL.task))
+# The orders' artifacts loaded as a generated service loads its own.
+LOAD_ARTIFACT = partial(
+    versions.load, contract=CONTRACT, columns=FEATURES.model_columns, command="orders"
+)
 STORE = d.Precompute(
     entity="order_id",
     features=("items",),
@@ -66,12 +70,7 @@ def program(tmp_path: Path, **changes) -> Program:
         monitoring=d.Monitoring(d.Drift(bins=5), d.Performance(metric="roc_auc")),
         resources=d.Resources(),
         scorer=SCORER,
-        load_artifact=partial(
-            versions.load,
-            contract=CONTRACT,
-            columns=FEATURES.model_columns,
-            command="orders",
-        ),
+        load_artifact=LOAD_ARTIFACT,
         score_frame=SCORER.score_frame,
         settings=lambda: settings,
         server=_no_server,

@@ -91,6 +91,7 @@ def test_a_section_the_spec_leaves_out_gets_no_rule():
         "OrderDeskLatencyP99",
         "OrderDeskContractViolations",
         "OrderDeskDrift",
+        "OrderDeskPromotionNotServed",
     ]
     assert [a.name for a in _alerts("regression error bound")][-1] == (
         "OrderDeskPerformanceHigh"

@@ -35,7 +35,7 @@ def test_alerts_go_to_stdout_or_whole_to_a_file(tmp_path, capsys):
     target = tmp_path / "ops" / "alerts.yml"
     assert cli.main(orders, ["ops", "alerts", "--output", str(target)]) == 0
     assert target.read_text() == printed
-    assert "wrote 5 alerting rules" in capsys.readouterr().out
+    assert "wrote 6 alerting rules" in capsys.readouterr().out
     assert [p.name for p in target.parent.iterdir()] == ["alerts.yml"]  # no temp left
 
 
