@@ -15,6 +15,7 @@ from modelplate.runtime import artifact, versions
 from modelplate.runtime import definition as d
 from modelplate.runtime.commands import Program
 from modelplate.runtime.pipeline import Scorer
+from modelplate.runtime.serving import Serving
 
 CONTRACT = d.Contract(
     title="orders",
@@ -32,6 +33,7 @@ MODEL = d.Model(
     metric="roc_auc",
 )
 SCORER = Scorer(CONTRACT, FEATURES, MODEL.task, artifact.predictor(MODEL.task))
+RECORD = {"order_id": "O1", "items": 3}
 # The orders' artifacts loaded as a generated service loads its own.
 LOAD_ARTIFACT = partial(
     versions.load, contract=CONTRACT, columns=FEATURES.model_columns, command="orders"
@@ -76,6 +78,20 @@ def program(tmp_path: Path, **changes) -> Program:
         server=_no_server,
     )
     return replace(bound, **changes)
+
+
+def serving() -> Serving:
+    """The orders served as a generated service serves itself."""
+    return Serving(
+        contract=CONTRACT,
+        request_fields=CONTRACT.fields,
+        features=FEATURES,
+        scorer=SCORER,
+        load_artifact=LOAD_ARTIFACT,
+        example=RECORD,
+        monitoring=d.Monitoring(d.Drift(window=100), d.Performance(metric="roc_auc")),
+        namespace="orders",
+    )
 
 
 def _no_server():

@@ -12,25 +12,15 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from orders import (
-    CONTRACT,
-    FEATURES,
-    LOAD_ARTIFACT,
-    SCORER,
-    program,
-    write_sample,
-)
+from orders import RECORD, program, serving, write_sample
 
 from modelplate.runtime import cli
-from modelplate.runtime import definition as d
 from modelplate.runtime.errors import ArtifactError
 from modelplate.runtime.following import Follower, follow, followed, period
 from modelplate.runtime.http import Http
 from modelplate.runtime.predictionlog import read_log
 from modelplate.runtime.registry import FolderRegistry
-from modelplate.runtime.serving import Serving
 
-RECORD = {"order_id": "O1", "items": 3}
 JSON = {"content-type": "application/json"}
 
 
@@ -62,17 +52,7 @@ def registry(tmp_path, capsys) -> tuple[Path, list[str]]:
 
 
 def _http() -> Http:
-    serving = Serving(
-        contract=CONTRACT,
-        request_fields=CONTRACT.fields,
-        features=FEATURES,
-        scorer=SCORER,
-        load_artifact=LOAD_ARTIFACT,
-        example=RECORD,
-        monitoring=d.Monitoring(d.Drift(window=100), d.Performance(metric="roc_auc")),
-        namespace="orders",
-    )
-    return Http(serving, Settings, title="Orders API", description="Orders")
+    return Http(serving(), Settings, title="Orders API", description="Orders")
 
 
 def _served(client) -> str:

@@ -15,15 +15,17 @@ import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
-from orders import MODEL, one_error_line, program, write_sample
+from orders import MODEL, one_error_line, program, serving, write_sample
 
 from modelplate.runtime import cli
 from modelplate.runtime.artifact import MODEL_FILE
 from modelplate.runtime.errors import NoAliasError
+from modelplate.runtime.following import Follower
+from modelplate.runtime.serving import now
 from modelplate.runtime.versions import locate
 
 pytestmark = pytest.mark.slow
@@ -120,6 +122,29 @@ def test_train_promote_and_load_through_mlflow(tmp_path, registry, capsys):
     rows = capsys.readouterr().out.splitlines()[1:]
     assert [row.split()[0] for row in rows] == [first, second]
     assert rows[0].endswith("champion") and rows[1].endswith("challenger")
+
+
+@dataclass
+class Following:
+    artifact: str
+    follow_registry_seconds: float = 30.0
+
+
+def test_a_running_service_follows_the_mlflow_champion(tmp_path, registry, capsys):
+    """What `serve` does every follow_registry_seconds, against the real server."""
+    root, first, second = registry
+    orders = serving()
+    state = orders.new_state(Following(root), now, ())
+    orders.load(state)
+    follower = Follower(orders, state)
+    assert state.artifact.version == first and follower.promoted() is None
+    argv = ["promote", second, "--alias", "champion", "--artifact", root]
+    assert cli.main(program(tmp_path), argv) == 0
+    promoted = follower.promoted()
+    assert promoted.version == second
+    follower.loaded(promoted)
+    assert state.artifact.version == second and follower.promoted() is None
+    orders.unload(state)
 
 
 def test_a_version_that_fails_verification_leaves_the_alias(
