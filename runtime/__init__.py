@@ -45,6 +45,7 @@ LAYERS = (
     " : yamltext : promql : estimation : featurecalibration : references : learners"
     " : charts"
     " : sparksession",
+    "columnparse",
     "labels",
     "files",
     "definition : errors",

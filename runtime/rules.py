@@ -4,7 +4,7 @@
 ``contract`` reports the violations of a service's declared fields; this module
 holds the checks themselves, written twice on purpose: once for a single JSON value
 (fast for one HTTP record) and once vectorized over a pandas column (fast for a
-batch).
+batch; the column is parsed by ``runtime.columnparse``).
 Both produce the same rule names and the same messages, and the contract tests
 run every case through both.
 """
@@ -22,6 +22,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import re2
 
+from .columnparse import (
+    BOOL_TYPES,
+    DATE_SHAPE,
+    DATETIME_SHAPE,
+    NUMBER_TYPES,
+    PARSERS,
+)
 from .definition import Field
 
 __all__ = [
@@ -43,13 +50,6 @@ _EXPECTED_TYPE = {
     "date": "an ISO date YYYY-MM-DD",
     "datetime": "an ISO datetime YYYY-MM-DDTHH:MM[:SS][+HH:MM]",
 }
-_DATE = r"\d{4}-\d{2}-\d{2}"
-_DATETIME = (
-    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}"
-    r"(?::\d{2}(?:\.\d{3}(?:\d{3})?)?)?(?:Z|[+-]\d{2}:\d{2})?"
-)
-_NUMBER = (int, float, np.integer, np.floating)
-_BOOL = (bool, np.bool_)
 
 
 def clipped(text: str, limit: int = 80) -> str:
@@ -64,12 +64,12 @@ def _show(value: object) -> str:
     """A value as the producer sent it, JSON-like: 700, 1.5, 'abc', true, null."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "null"
-    if isinstance(value, _BOOL):
+    if isinstance(value, BOOL_TYPES):
         return "true" if value else "false"
     if isinstance(value, int | np.integer):
         text = str(value)  # exact, however large
         return text if len(text) <= 20 else f"{text[:8]}...({len(text)} digits)"
-    if isinstance(value, _NUMBER):
+    if isinstance(value, NUMBER_TYPES):
         number = float(value)
         return str(int(number)) if number.is_integer() else repr(number)
     if isinstance(value, pd.Timestamp):
@@ -102,7 +102,7 @@ def _parse(field: Field, value: object) -> object:
     """The value in its checked form, or ``_INVALID`` when its type is wrong."""
     kind = field.type
     if kind in ("integer", "float"):
-        if isinstance(value, _BOOL) or not isinstance(value, _NUMBER):
+        if isinstance(value, BOOL_TYPES) or not isinstance(value, NUMBER_TYPES):
             return _INVALID
         try:
             number = float(value)
@@ -112,12 +112,12 @@ def _parse(field: Field, value: object) -> object:
             return _INVALID
         return number
     if kind == "boolean":
-        return bool(value) if isinstance(value, _BOOL) else _INVALID
+        return bool(value) if isinstance(value, BOOL_TYPES) else _INVALID
     if kind in ("string", "category"):
         return value if isinstance(value, str) else _INVALID
     if isinstance(value, (date, datetime)):
         value = value.isoformat()
-    pattern = _DATE if kind == "date" else _DATETIME
+    pattern = DATE_SHAPE if kind == "date" else DATETIME_SHAPE
     if not isinstance(value, str) or re.fullmatch(pattern, value) is None:
         return _INVALID
     try:
@@ -148,165 +148,6 @@ def _value_rules(field: Field, value: object) -> list[tuple[str, str]]:
 
 def _one_of(field: Field) -> str:
     return "one of " + ", ".join(repr(v) for v in field.values or ())
-
-
-# ---------------------------------------------------------------- one column
-
-# What pandas' C-level type inference calls a column whose non-null values all
-# share one accepted Python type; only other columns are checked value by value.
-_INFERRED = {
-    "number": ("integer", "floating", "mixed-integer-float", "empty"),
-    "boolean": ("boolean", "empty"),
-    "text": ("string", "empty"),
-}
-
-
-def _has_type(column: pd.Series, family: str) -> np.ndarray:
-    """True where a value has the type ``family`` asks for (or is null)."""
-    dtype = column.dtype
-    if family == "number" and pd.api.types.is_bool_dtype(dtype):
-        return np.zeros(len(column), dtype=bool)
-    checks = {
-        "number": pd.api.types.is_numeric_dtype,
-        "boolean": pd.api.types.is_bool_dtype,
-        "text": lambda d: isinstance(d, pd.StringDtype),
-    }
-    if checks[family](dtype):
-        return np.ones(len(column), dtype=bool)
-    if not pd.api.types.is_object_dtype(dtype):
-        return np.zeros(len(column), dtype=bool)
-    if pd.api.types.infer_dtype(column, skipna=True) in _INFERRED[family]:
-        return np.ones(len(column), dtype=bool)
-    # A mixed object column already holds a violation: find it value by value.
-    accept = {"number": _NUMBER, "boolean": _BOOL, "text": str}[family]
-    reject = _BOOL if family == "number" else ()
-    return column.map(
-        lambda v: isinstance(v, accept) and not isinstance(v, reject)
-    ).to_numpy(dtype=bool, copy=True)
-
-
-def _too_large(value: object) -> bool:
-    return (
-        isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**1023
-    )
-
-
-def _present(column: pd.Series) -> np.ndarray:
-    return column.notna().to_numpy()
-
-
-def _all_strings(column: pd.Series) -> bool:
-    """Whether every value is a str, none null: one C pass instead of two.
-
-    The common case of a clean batch; it spares the null scan and the type scan.
-    """
-    return (
-        pd.api.types.is_object_dtype(column.dtype)
-        and pd.api.types.infer_dtype(column, skipna=False) == "string"
-    )
-
-
-def _python_numbers(column: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
-    """(float64 values, present) of an object column of numbers and nulls.
-
-    One C-level cast instead of ``pd.to_numeric``'s inference: every non-null value
-    is already known to be a number (not a boolean). None when a Python integer is
-    beyond float range, which only ``pd.to_numeric``'s path tells apart.
-    """
-    raw = column.to_numpy(dtype=object)
-    try:
-        values = raw.astype(np.float64)
-        # Only numbers were cast, so a null is exactly a NaN (None would not cast).
-        return values, ~np.isnan(values)
-    except TypeError:  # None or pd.NA among the numbers: fill them, cast again
-        present = _present(column)
-        try:
-            return np.where(present, raw, np.nan).astype(np.float64), present
-        except OverflowError:
-            return None
-    except OverflowError:
-        return None
-
-
-def _parse_numbers(
-    column: pd.Series, field: Field
-) -> tuple[pd.Series, np.ndarray, np.ndarray]:
-    typed = _has_type(column, "number")
-    cast = None
-    if pd.api.types.is_object_dtype(column.dtype) and typed.all():
-        cast = _python_numbers(column)
-    if cast is not None:
-        values, present = cast
-    elif column.dtype.kind in "iuf":  # ints and floats, numpy or nullable: as they are
-        present = _present(column)
-        values = column.to_numpy(dtype=np.float64, na_value=np.nan)
-    else:
-        present = _present(column)
-        try:
-            numbers = pd.to_numeric(column.where(typed), errors="coerce")
-        except OverflowError:
-            # A Python integer beyond float range (10**400 from a JSON body) is no
-            # number the model can take: a type violation, like infinity. Rare, so
-            # only then is the column checked value by value.
-            typed = typed & ~column.map(_too_large).to_numpy(dtype=bool)
-            numbers = pd.to_numeric(column.where(typed), errors="coerce")
-        values = numbers.to_numpy(dtype=np.float64, na_value=np.nan)
-    with np.errstate(invalid="ignore"):
-        typed = typed & (~present | np.isfinite(values))
-        if field.type == "integer":
-            typed = typed & (~present | (np.floor(values) == values))
-    if cast is None or not typed.all():  # else ``values`` is a fresh, clean cast
-        values = np.where(typed, values, np.nan)
-    # Not copied again (pandas 3 copies an array handed to a Series by default).
-    return pd.Series(values, index=column.index, copy=False), typed, present
-
-
-def _parse_booleans(
-    column: pd.Series, field: Field
-) -> tuple[pd.Series, np.ndarray, np.ndarray]:
-    if column.dtype == bool or (
-        pd.api.types.is_object_dtype(column.dtype)
-        and pd.api.types.infer_dtype(column, skipna=False) == "boolean"
-    ):  # only true and false, no null: one cast, no value by value conversion
-        every = np.ones(len(column), dtype=bool)
-        flags = column.to_numpy(dtype=bool)
-        return pd.Series(flags, index=column.index, dtype="boolean"), every, every
-    present = _present(column)
-    typed = _has_type(column, "boolean")
-    values = column.astype(object).where(typed & present, None)
-    return values.astype("boolean"), typed, present
-
-
-def _parse_text(
-    column: pd.Series, field: Field
-) -> tuple[pd.Series, np.ndarray, np.ndarray]:
-    if _all_strings(column):
-        every = np.ones(len(column), dtype=bool)
-        return column, every, every  # already what the valid rows hold: no copy
-    present = _present(column)
-    typed = _has_type(column, "text")
-    return column.astype(object).where(typed & present, None), typed, present
-
-
-def _fullmatch(strings: np.ndarray, pattern: str) -> np.ndarray:
-    """Where each of ``strings`` (str objects, no nulls) fully matches ``pattern``.
-
-    Arrow's regex engine (RE2) runs in C, where ``re`` makes one Python call per
-    value. On ASCII text the two engines agree on the date shapes (a digit is 0-9 in
-    both); Python's digit class also takes other scripts' digits, so the (rare)
-    non-ASCII strings are matched by Python's ``re``, as before.
-    """
-    try:
-        arrow = pa.array(strings, type=pa.string())
-    except (pa.ArrowException, UnicodeError):  # e.g. a lone surrogate: no UTF-8
-        return np.array([re.fullmatch(pattern, v) is not None for v in strings], bool)
-    matched = pc.match_substring_regex(arrow, f"^(?:{pattern})$")
-    shaped = matched.to_numpy(zero_copy_only=False)
-    other = ~pc.string_is_ascii(arrow).to_numpy(zero_copy_only=False)
-    if other.any():
-        shaped = shaped.copy()
-        shaped[other] = [re.fullmatch(pattern, v) is not None for v in strings[other]]
-    return shaped
 
 
 # Up to this many values are matched one by one with the compiled pattern; more go
@@ -351,66 +192,7 @@ def _compiled(pattern: str):
     return re2.compile(pattern)
 
 
-def _parse_iso(text: pd.Series, field: Field) -> pd.Series:
-    """Well-shaped ISO text (NaN elsewhere) as naive UTC timestamps; NaT if invalid."""
-    if field.type == "date":
-        return pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-    return pd.to_datetime(
-        text, format="ISO8601", errors="coerce", utc=True
-    ).dt.tz_convert(None)
-
-
-def _parse_temporal(
-    column: pd.Series, field: Field
-) -> tuple[pd.Series, np.ndarray, np.ndarray]:
-    if pd.api.types.is_datetime64_any_dtype(column.dtype):
-        values = column.dt.tz_convert(None) if column.dt.tz is not None else column
-        return values, np.ones(len(column), dtype=bool), _present(column)
-    if _all_strings(column):  # ISO text without nulls: the usual batch
-        text, typed = column, np.ones(len(column), dtype=bool)
-        present = typed
-    else:
-        present = _present(column)
-        text = column
-        if (
-            pd.api.types.is_object_dtype(column.dtype)
-            and pd.api.types.infer_dtype(column, skipna=True) != "string"
-        ):
-            # date/datetime objects (e.g. from Parquet) are checked as their ISO text.
-            text = column.map(lambda v: v.isoformat() if isinstance(v, date) else v)
-        typed = _has_type(text, "text")
-        text = text.astype(object).where(typed & present)
-    strings = text.to_numpy(dtype=object)
-    if field.type == "date":
-        # A batch repeats its dates: each distinct text is checked and parsed once.
-        codes, distinct = pd.factorize(strings)
-        if len(distinct) == 0:  # nothing but nulls: parsed as before, for the dtype
-            values = _parse_iso(text, field)
-        else:
-            shaped = _fullmatch(distinct, _DATE)
-            parsed = _parse_iso(pd.Series(distinct, dtype=object).where(shaped), field)
-            dates = parsed.array.take(codes, allow_fill=True)
-            values = pd.Series(dates, index=column.index, copy=False)
-    else:
-        # Parsed in order, as before: pandas 2 gives a time without an offset the
-        # offset of the time before it, so parsing distinct values could differ.
-        sent = typed & present
-        shaped = np.zeros(len(text), dtype=bool)
-        shaped[sent] = _fullmatch(strings[sent], _DATETIME)
-        values = _parse_iso(text if shaped.all() else text.where(shaped), field)
-    typed = typed & (~present | values.notna().to_numpy())
-    return values, typed, present
-
-
-_PARSERS = {
-    "integer": _parse_numbers,
-    "float": _parse_numbers,
-    "boolean": _parse_booleans,
-    "string": _parse_text,
-    "category": _parse_text,
-    "date": _parse_temporal,
-    "datetime": _parse_temporal,
-}
+# ---------------------------------------------------------------- one column
 
 
 class Reasons:
@@ -435,7 +217,7 @@ class Reasons:
 
 def check_column(field: Field, column: pd.Series, reasons: Reasons) -> pd.Series:
     """Parse one column, record its violations in ``reasons``, return parsed values."""
-    parsed, typed, present = _PARSERS[field.type](column, field)
+    parsed, typed, present = PARSERS[field.type](column, field)
     if not field.nullable:
         reasons.add(~present, field.name, "null", NULL)
     # The type message shows the value as sent, not as parsed.

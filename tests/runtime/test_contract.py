@@ -44,6 +44,9 @@ def test_a_valid_record_and_frame_pass(contract, record):
         ("order_id", "O12345", "pattern"),
         ("placed", "2019-12-31", "min"),
         ("placed", "01/05/2024", "type"),
+        # Other scripts' digits are no ISO date on either path (full-width 2024).
+        ("placed", "\uff12\uff10\uff12\uff14-01-05", "type"),
+        ("placed", "2024-01-05\n", "type"),
         ("coupon", 1, "type"),
     ],
 )

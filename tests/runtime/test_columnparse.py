@@ -1,0 +1,84 @@
+"""Columns parsed into their field's type: the parsed values, where each value had
+the right type, and where a value was sent at all, for clean and hostile columns."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from modelplate.runtime.columnparse import PARSERS
+from modelplate.runtime.definition import Field
+
+
+def _parse(kind: str, values: list) -> tuple[list, list, list]:
+    """(parsed values, None where null or of the wrong type; whether each value
+    sent had the right type, None where nothing was sent; where one was)."""
+    parsed, typed, present = PARSERS[kind](
+        pd.Series(values, dtype=object), Field(name="x", type=kind)
+    )
+    shown = [None if pd.isna(v) else v for v in parsed.tolist()]
+    right = [bool(t) if p else None for t, p in zip(typed, present, strict=True)]
+    return shown, right, present.tolist()
+
+
+def test_numbers_refuse_booleans_text_infinities_and_huge_integers():
+    values, typed, present = _parse(
+        "float", [1, 2.5, True, "3", float("inf"), 10**400, None]
+    )
+    assert values == [1.0, 2.5, None, None, None, None, None]
+    assert typed == [True, True, False, False, False, False, None]
+    assert present == [True] * 6 + [False]
+
+
+def test_integers_refuse_fractions_and_a_clean_column_is_one_cast():
+    assert _parse("integer", [1, 2.0, 2.5]) == (
+        [1.0, 2.0, None],
+        [True, True, False],
+        [True, True, True],
+    )
+    clean = pd.Series(np.arange(5), dtype="int64")
+    parsed, typed, present = PARSERS["integer"](clean, Field(name="x", type="integer"))
+    assert parsed.tolist() == [0, 1, 2, 3, 4] and typed.all() and present.all()
+
+
+def test_booleans_are_only_true_and_false():
+    assert _parse("boolean", [True, False, 1, "true", None]) == (
+        [True, False, None, None, None],
+        [True, True, False, False, None],
+        [True, True, True, True, False],
+    )
+
+
+def test_text_refuses_numbers_and_keeps_strings_as_sent():
+    assert _parse("string", ["a", "", 5, None]) == (
+        ["a", "", None, None],
+        [True, True, False, None],
+        [True, True, True, False],
+    )
+
+
+@pytest.mark.parametrize(
+    "text, ok",
+    [
+        ("2024-02-29", True),
+        ("2023-02-29", False),  # well-shaped, impossible
+        ("2024-1-01", False),
+        ("２０２４-01-01", False),  # full-width digits: not the ISO shape
+        ("2024-01-01\n", False),
+    ],
+)
+def test_dates_are_iso_shaped_and_possible(text, ok):
+    values, typed, present = _parse("date", [text])
+    assert typed == [ok] and present == [True]
+    assert (values[0] is not None) == ok
+
+
+def test_date_objects_and_aware_datetimes_are_read_as_their_iso_text():
+    values, typed, _ = _parse("date", [dt.date(2024, 5, 1)])
+    assert typed == [True] and values == [pd.Timestamp("2024-05-01")]
+    values, typed, _ = _parse("datetime", ["2024-05-01T12:00:00+02:00", "2024-05-01"])
+    assert typed == [True, False]
+    assert values[0] == pd.Timestamp("2024-05-01T10:00:00")  # naive UTC
