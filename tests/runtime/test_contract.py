@@ -145,12 +145,64 @@ JSON = st.recursive(
     | st.integers(min_value=-(10**400), max_value=10**400)
     | st.floats()
     | st.text(max_size=12)
-    | st.sampled_from(["2024-05-01", "O0001", "web", "١٢", "2024-02-30", "1e309"]),
+    | st.sampled_from(
+        [
+            *("2024-05-01", "O0001", "web", "١٢", "2024-02-30", "1e309"),
+            # Other scripts' digits and a trailing newline, in dates and times.
+            *("２０２４-05-01", "2024-05-01\n", "2024-05-01T10:00", "٢٠٢٤-05-01"),
+            "2024-05-01T10:00:00+02:00",
+        ]
+    ),
     lambda inner: st.lists(inner, max_size=3)
     | st.dictionaries(st.text(max_size=5), inner, max_size=3),
     max_leaves=8,
 )
 FIELD_NAMES = ["order_id", "items", "amount", "channel", "coupon", "placed", "Ship To"]
+HOSTILE = Contract(
+    title="orders",
+    fields=(
+        Field(name="order_id", type="string", pattern="^O[0-9]{4}$", role="id"),
+        Field(name="items", type="integer", minimum=1, maximum=100),
+        Field(name="amount", type="float", minimum=0.0, maximum=1e6),
+        Field(name="channel", type="category", values=("web", "shop")),
+        Field(name="coupon", type="boolean", nullable=True),
+        Field(name="placed", type="date", minimum="2020-01-01"),
+        Field(name="Ship To", type="datetime", nullable=True),
+    ),
+)
+VALID = {
+    "order_id": "O0001",
+    "items": 5,
+    "amount": 10.0,
+    "channel": "web",
+    "coupon": None,
+    "placed": "2024-05-01",
+    "Ship To": "2024-05-01T10:00:00Z",
+}
+
+
+# Text that looks like a valid value and is not (or is, but barely), drawn as often
+# as all other JSON values together.
+LOOKALIKES = st.sampled_from(
+    [
+        *("２０２４-05-01", "٢٠٢٤-05-01", "2024-05-01\n", " 2024-05-01", "2024-5-1"),
+        *("2024-05-01T10:00", "2024-05-01 10:00:00+02:00", "2024-05-01T10:00\n"),
+        *("O０００1", "O0001\n", "web ", "WEB", "ｗeb", "1٢", "5", "true", "NaN"),
+    ]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(field=st.sampled_from(FIELD_NAMES), value=LOOKALIKES | JSON)
+def test_one_broken_field_is_named_alike_on_both_paths(field, value):
+    """A valid record with one field replaced by any JSON value: the HTTP path
+    and the batch path take it or refuse it alike, naming the same rules."""
+    record = {**VALID, field: value}
+    _, violations = parse_record(record, HOSTILE)
+    rejects = validate_frame(pd.DataFrame([record], dtype=object), HOSTILE)[1]
+    assert rejects.empty == (not violations), (violations, rejects)
+    for violation in violations:
+        assert f"{violation.field}: {violation.rule} (" in rejects[REASONS].iloc[0]
 
 
 @settings(max_examples=300, deadline=None)
@@ -160,26 +212,17 @@ FIELD_NAMES = ["order_id", "items", "amount", "channel", "coupon", "placed", "Sh
     strict=st.booleans(),
 )
 def test_any_json_value_is_a_verdict_or_a_contract_error(record, strict):
-    contract = Contract(
-        title="orders",
-        fields=(
-            Field(name="order_id", type="string", pattern="^O[0-9]{4}$", role="id"),
-            Field(name="items", type="integer", minimum=1, maximum=100),
-            Field(name="amount", type="float", minimum=0.0, maximum=1e6),
-            Field(name="channel", type="category", values=("web", "shop")),
-            Field(name="coupon", type="boolean", nullable=True),
-            Field(name="placed", type="date", minimum="2020-01-01"),
-            Field(name="Ship To", type="datetime", nullable=True),
-        ),
-        unknown_fields="reject" if strict else "ignore",
-    )
+    contract = replace(HOSTILE, unknown_fields="reject" if strict else "ignore")
     try:
         values, violations = parse_record(record, contract)
     except ContractError:
         assert not isinstance(record, dict)
         return
     assert all(isinstance(v, Violation) and str(v) for v in violations)
+    # One verdict on both paths: a record the HTTP path takes, a batch takes, and
+    # a record it refuses, a batch refuses.
+    rejects = validate_frame(pd.DataFrame([record], dtype=object), contract)[1]
+    assert rejects.empty == (not violations), (violations, rejects)
     if not violations:
-        assert validate_frame(pd.DataFrame([record], dtype=object), contract)[1].empty
         numbers = [values["items"], values["amount"]]
         assert all(math.isfinite(n) for n in numbers)
