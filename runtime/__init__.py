@@ -21,8 +21,9 @@ __version__ = "1.0.0"
 # of the runtime to them.
 LAYERS = (
     "cli",
-    "commands : review : ops : promotion",
+    "commands : scorecommand : monitorcommand : review : ops : promotion",
     "monitorrun",
+    "program",
     "http : manifests",
     "following",
     "sizing : report : distributed : spark : serving",

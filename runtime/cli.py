@@ -1,10 +1,11 @@
 # modelplate runtime, vendored: `modelplate update` replaces it and reports edits.
 """A service's command line: a thin layer over its API, told the service by a
-``Program`` (``runtime.commands``).
+``Program`` (``runtime.program``).
 
 It parses arguments, reads the settings and maps the service's errors to one line
 on stderr and exit code 1; each subcommand is one ``_add_<name>`` function whose
-handler lives in ``runtime.commands``. ``monitor`` and ``sizing`` exit with 2 (not
+handler lives in ``runtime.commands`` (``score`` and ``monitor`` in modules of their
+own). ``monitor`` and ``sizing`` exit with 2 (not
 1) when they ran but the verdict is bad (an alert, a budget not met), so a
 scheduler can tell that from a failure.
 """
@@ -18,9 +19,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import commands, ops, promotion, review
-from .commands import Program
+from . import commands, monitorcommand, ops, promotion, review, scorecommand
 from .errors import ServiceError
+from .program import Program
 from .references import ALIASES
 
 __all__ = ["COMMANDS", "Program", "build_parser", "main"]
@@ -103,7 +104,7 @@ def _add_score(subparsers: Subparsers, program: Program) -> None:
         action="store_true",
         help="the same as --engine dask: a Dask cluster started on this machine",
     )
-    parser.set_defaults(handler=commands.score)
+    parser.set_defaults(handler=scorecommand.score)
 
 
 def _add_serve(subparsers: Subparsers, program: Program) -> None:
@@ -185,7 +186,7 @@ def _add_monitor(subparsers: Subparsers, program: Program) -> None:
     parser.add_argument(
         "--output", type=Path, metavar="DIR", help="report folder (default: settings)"
     )
-    parser.set_defaults(handler=commands.monitor)
+    parser.set_defaults(handler=monitorcommand.monitor)
 
 
 def _add_sizing(subparsers: Subparsers, program: Program) -> None:

@@ -16,6 +16,7 @@ import pandas as pd
 from .errors import MonitoringError, SerializationError
 from .estimation import estimate
 from .outcomes import LOGGED_FEATURES
+from .program import Program
 from .serialization import to_matrix
 from .timeline import (
     Outcome,
@@ -28,9 +29,6 @@ from .timeline import (
 
 if TYPE_CHECKING:
     from .performance import PerformanceReport
-
-# A ``commands.Program`` (that module is above this one).
-Program = Any
 
 __all__ = ["batch_over_time", "estimated_windows", "logged_matrix", "without_time"]
 

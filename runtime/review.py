@@ -22,10 +22,10 @@ from .errors import ServiceError
 from .files import Outputs
 from .io import read_frame
 from .predictionlog import read_log
+from .program import Program
 from .telemetry import REALIZED_PERFORMANCE
 
 if TYPE_CHECKING:
-    from .commands import Program
     from .performance import PerformanceReport
 
 __all__ = [
