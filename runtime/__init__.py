@@ -33,6 +33,7 @@ LAYERS = (
     " : workers",
     "pipeline : training : versions",
     "selection",
+    "refusals",
     "precomputing : record : io : model : openapi : requests : bodies : middleware"
     " : alerts",
     "store",

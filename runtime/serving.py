@@ -37,11 +37,8 @@ from .definition import (
 from .errors import (
     ArtifactError,
     FeatureStoreError,
-    MissingEntityError,
     NoAliasError,
-    NullFeatureError,
     ServiceError,
-    StaleFeatureError,
 )
 from .openapi import OpenApi
 from .pipeline import Scorer, Scoring
@@ -50,13 +47,14 @@ from .recent import Part, Recent
 from .record import columns_from, result_of, results_of
 from .recording import Recorder, log_for, version_of
 from .references import CHALLENGER, reference
-from .requests import Rejected, Requests, body_violation
+from .refusals import refused
+from .requests import Requests
 from .rules import clipped
 from .shadow import Shadow
 from .store import FeatureStore, entity_key, entity_keys
 from .telemetry import Telemetry
 
-__all__ = ["ENDPOINTS", "Observer", "Serving", "State", "now", "refused"]
+__all__ = ["ENDPOINTS", "Observer", "Serving", "State", "now"]
 
 ENDPOINTS = ("/predict", "/predict/batch", "/health", "/ready", "/metrics", "/contract")
 # Called with (valid inputs, scored rows) after each successful predict.
@@ -66,46 +64,6 @@ Observer = Callable[[pd.DataFrame, pd.DataFrame], None]
 def now() -> pd.Timestamp:
     """Now, as a naive UTC timestamp (how the contract stores times)."""
     return pd.Timestamp(datetime.now(timezone.utc)).tz_convert(None)
-
-
-# What a request gets for each refusal of the store: (status, rule, message).
-_REFUSALS = {
-    MissingEntityError: (404, "unknown_entity", "no precomputed features for {}"),
-    StaleFeatureError: (409, "stale_features", "the precomputed features of {} are"),
-    NullFeatureError: (409, "null_features", "the precomputed features of {} hold"),
-}
-
-
-def refused(
-    error: FeatureStoreError,
-    keys: list[str],
-    precompute: Precompute,
-    index: pd.Index | None = None,
-) -> Rejected:
-    """What a request gets when the store cannot serve its entities: 404 for
-    entities the store does not hold, 409 for features that are stale (older than
-    max_age, or computed at a missing or future time) or hold no value. Each
-    record whose entity it is gets a violation (in a batch, with its ``index``).
-    A store that cannot be read at all is no fault of the request: 503."""
-    if type(error) not in _REFUSALS:
-        return Rejected(503, str(error), [])
-    status, rule, text = _REFUSALS[type(error)]
-    entity, named = precompute.entity, set(error.entities)
-    reasons = getattr(error, "reasons", {})
-    rows = [None] * len(keys) if index is None else list(index)
-    violations = []
-    for key, row in zip(keys, rows, strict=True):
-        if key not in named:
-            continue
-        message = text.format(f"{entity} {clipped(key)}")
-        if isinstance(error, StaleFeatureError):
-            default = f"older than max_age {precompute.max_age}"
-            message += f" stale: {reasons.get(key, default)}"
-        elif key in reasons:
-            message += f" {reasons[key]}"
-        violation = body_violation(rule, message, entity)
-        violations.append(violation if row is None else {**violation, "index": row})
-    return Rejected(status, str(error), violations)
 
 
 @dataclass
