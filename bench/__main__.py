@@ -18,6 +18,7 @@ from . import (
     drift,
     engines,
     estimation,
+    following,
     generation,
     mutation,
     predictionlog,
@@ -41,6 +42,8 @@ SECTIONS = {
     "calibration": calibration.run,
     # Not run by default: a trained service's estimates on 8 windows, about a minute.
     "estimation": estimation.run,
+    # Not run by default: two servers under load, one champion moving, about a minute.
+    "following": following.run,
     # Not run by default: starts a redis-server (store lookups, SQLite vs Redis).
     "store": store.run,
     # Not run by default: minutes (1M rows, a JVM and a Dask cluster per run).
