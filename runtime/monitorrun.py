@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from .errors import MonitoringError, SerializationError
+from .errors import MonitoringError
 from .estimation import estimate
 from .outcomes import LOGGED_FEATURES
 from .program import Program
-from .serialization import to_matrix
 from .timeline import (
     Outcome,
     WindowDrift,
@@ -66,16 +66,37 @@ def without_time(program: Program, frame: pd.DataFrame, time: str) -> pd.DataFra
     return frame
 
 
+def _numbers_row(text: object, columns: list[str]) -> list[float] | None:
+    """One logged row's model columns: a flat JSON object of finite numbers (no
+    booleans) holding each column, else None."""
+    try:
+        row = json.loads(text)
+    except (TypeError, ValueError, RecursionError):  # not text, not JSON, too deep
+        return None
+    if not isinstance(row, dict):
+        return None
+    values = [row.get(name) for name in columns]
+    if not all(type(v) in (int, float) for v in values):
+        return None
+    try:
+        numbers = [float(v) for v in values]
+    except OverflowError:  # an integer of hundreds of digits
+        return None
+    return numbers if all(map(math.isfinite, numbers)) else None
+
+
 def logged_matrix(features: pd.Series, columns: list[str]) -> np.ndarray | None:
     """The model columns of logged rows (their ``features`` JSON), or None when
     a row lacks one or holds a value the model could not have been given (a log
-    written by another version of the service): the estimate then rests on the
-    outputs alone."""
-    try:
-        frame = pd.DataFrame([json.loads(text) for text in features])
-        return to_matrix(frame.reindex(columns=columns), columns)
-    except (SerializationError, TypeError, ValueError):
-        return None
+    written by another version of the service, or edited): the estimate then
+    rests on the outputs alone."""
+    rows = []
+    for text in features:
+        row = _numbers_row(text, columns)
+        if row is None:
+            return None
+        rows.append(row)
+    return np.array(rows, dtype=float).reshape(len(rows), len(columns))
 
 
 def estimated_windows(

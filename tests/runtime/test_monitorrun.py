@@ -144,6 +144,12 @@ def test_logged_features_become_the_matrix_or_nothing():
         json.dumps({"items": 1}),
         json.dumps({"items": "x", "amount": 1}),
         json.dumps({"items": None, "amount": 1}),
+        json.dumps({"items": True, "amount": 1}),  # a boolean is no number
+        json.dumps({"items": 1, "amount": [1]}),
+        '{"items": 1, "amount": NaN}',
+        '{"items": 1, "amount": 1e999}',
+        '{"items": 1, "amount": ' + "9" * 400 + "}",
+        '{"items": 1, "amount": ' + "[" * 100_000 + "]" * 100_000 + "}",
         "[1, 2]",
         "not json",
         None,
