@@ -36,7 +36,16 @@ from .featurecalibration import (
     logit,
 )
 
-__all__ = ["ESTIMABLE", "Calibration", "calibrate", "estimate", "fit_calibration"]
+__all__ = [
+    "ESTIMABLE",
+    "Calibration",
+    "calibrate",
+    "chances",
+    "estimate",
+    "fit_calibration",
+    "from_chances",
+    "unestimable",
+]
 
 THRESHOLD = 0.5  # as performance.THRESHOLD: a binary model's positive call
 # What can be estimated from calibrated probabilities, per task.
@@ -194,6 +203,62 @@ def _given_features(
     return calibration
 
 
+def chances(
+    task: str,
+    frame: pd.DataFrame,
+    calibration: Calibration,
+    matrix: np.ndarray | None = None,
+    feature_calibration: Mapping | None = None,
+) -> tuple[np.ndarray, bool]:
+    """(each row's calibrated chance: of the positive class, or of each class in
+    ``calibration``'s order; whether it was given the features). With ``matrix``
+    (the rows' model columns, in ``frame``'s order) and ``feature_calibration``,
+    each chance is calibrated given the row's features too."""
+    given = _given_features(matrix, feature_calibration, len(frame))
+
+    def chance(key: str, output: np.ndarray) -> np.ndarray:
+        if given is not None:
+            return chances_given_features(given, key, output, np.asarray(matrix))
+        return calibrate(calibration[key], output)
+
+    if task == "binary_classification":
+        return chance("score", frame["score"].to_numpy(dtype=float)), given is not None
+    raw = _probabilities(frame, list(calibration))
+    columns = [chance(c, raw[:, i]) for i, c in enumerate(calibration)]
+    return np.column_stack(columns), given is not None
+
+
+def _probabilities(frame: pd.DataFrame, classes: Sequence[str]) -> np.ndarray:
+    return np.column_stack(
+        [frame[f"{PROBABILITY}{c}]"].to_numpy(dtype=float) for c in classes]
+    )
+
+
+def from_chances(
+    task: str,
+    metric: str,
+    frame: pd.DataFrame,
+    chance: np.ndarray,
+    classes: Sequence[str] = (),
+) -> float:
+    """The ``metric`` expected of the outputs in ``frame`` given each row's
+    ``chance`` (``chances``; for multiclass, one column per class of ``classes``)."""
+    if task == "binary_classification":
+        return _binary(metric, frame["score"].to_numpy(dtype=float), chance)
+    return _multiclass(metric, _probabilities(frame, classes), chance)
+
+
+def unestimable(task: str, metric: str, calibration: Calibration | None) -> str | None:
+    """Why ``metric`` cannot be estimated for ``task``, or None when it can."""
+    if task == "regression":
+        return "no estimate for a regressor: its predictions carry no confidence"
+    if metric not in ESTIMABLE[task]:
+        return f"{metric} cannot be estimated from calibrated probabilities"
+    if not calibration:
+        return "the artifact holds no calibration: retrain to estimate"
+    return None
+
+
 def estimate(
     task: str,
     metric: str,
@@ -207,30 +272,11 @@ def estimate(
     With ``matrix`` (the rows' model columns, in ``frame``'s order) and the
     artifact's ``feature_calibration``, each row's chance is calibrated given its
     features too; otherwise given its output alone (``calibration``)."""
-    if task == "regression":
-        return None, "no estimate for a regressor: its predictions carry no confidence"
-    if metric not in ESTIMABLE[task]:
-        return None, f"{metric} cannot be estimated from calibrated probabilities"
-    if not calibration:
-        return None, "the artifact holds no calibration: retrain to estimate"
+    reason = unestimable(task, metric, calibration)
+    if reason is not None:
+        return None, reason
     if frame.empty:
         return None, "no rows"
-    given = _given_features(matrix, feature_calibration, len(frame))
-    how = "confidence-based estimate"
-    if given is not None:
-        how += ", given the features"
-
-    def chance(key: str, output: np.ndarray) -> np.ndarray:
-        if given is not None:
-            return chances_given_features(given, key, output, np.asarray(matrix))
-        return calibrate(calibration[key], output)
-
-    if task == "binary_classification":
-        scores = frame["score"].to_numpy(dtype=float)
-        return _binary(metric, scores, chance("score", scores)), how
-    classes = list(calibration)
-    raw = np.column_stack(
-        [frame[f"{PROBABILITY}{c}]"].to_numpy(dtype=float) for c in classes]
-    )
-    chances = np.column_stack([chance(c, raw[:, i]) for i, c in enumerate(classes)])
-    return _multiclass(metric, raw, chances), how
+    chance, given = chances(task, frame, calibration, matrix, feature_calibration)
+    how = "confidence-based estimate" + (", given the features" if given else "")
+    return from_chances(task, metric, frame, chance, list(calibration)), how

@@ -8,17 +8,21 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from .errors import MonitoringError
-from .estimation import estimate
-from .outcomes import LOGGED_FEATURES
+from .errors import MonitoringError, ServiceError
+from .estimation import estimate, unestimable
+from .outcomes import LOGGED_FEATURES, LOGGED_VERSION
 from .program import Program
+from .recording import version_of
+from .references import reference
 from .timeline import (
+    Calibrated,
     Outcome,
     WindowDrift,
     drift_over_time,
@@ -99,6 +103,45 @@ def logged_matrix(features: pd.Series, columns: list[str]) -> np.ndarray | None:
     return np.array(rows, dtype=float).reshape(len(rows), len(columns))
 
 
+def _calibrated(
+    program: Program, root: object, artifact: Any, served: pd.DataFrame
+) -> tuple[dict, list | None]:
+    """(the calibrations of the versions that scored ``served``, by version; each
+    row's version), or ({None: ``artifact``'s}, None) for rows that name none (a
+    ``score`` output). A log that spans a promotion holds rows of versions other
+    than ``artifact``; each is loaded from the registry (``root@version``), and the
+    rows of one that does not load, or predicts other classes, are left out of
+    the estimates, and said so."""
+
+    def of(loaded: Any) -> Calibrated:
+        metadata = loaded.metadata
+        return Calibrated(metadata["calibration"], metadata.get("feature_calibration"))
+
+    current = of(artifact)
+    if LOGGED_VERSION not in served.columns:
+        return {None: current}, None
+    calibrated, left_out = {}, 0
+    for version in pd.unique(served[LOGGED_VERSION]):
+        if version == version_of(artifact):
+            calibrated[version] = current
+            continue
+        try:
+            other = of(program.load_artifact(reference(root, str(version))))
+        except (ServiceError, KeyError):  # gone, broken, or without a calibration
+            other = None
+        if other is None or list(other.calibration) != list(current.calibration):
+            left_out += int((served[LOGGED_VERSION] == version).sum())
+            continue
+        calibrated[version] = other
+    if left_out:
+        print(
+            f"estimates leave out {left_out} served rows of model versions that do "
+            "not load here",
+            file=sys.stderr,
+        )
+    return calibrated, served[LOGGED_VERSION].tolist()
+
+
 def estimated_windows(
     program: Program,
     args: argparse.Namespace,
@@ -117,12 +160,15 @@ def estimated_windows(
     output = program.scorer.output
     if output in served.columns:  # a request that failed has no output
         served = served[served[output].notna()]
-    calibration = feature_calibration = matrix = None
+    calibrated: dict = {}
+    versions = matrix = None
     if task != "regression":
-        artifact = program.load_artifact(args.artifact or settings.artifact)
+        root = args.artifact or settings.artifact
+        artifact = program.load_artifact(root)
         calibration = artifact.metadata.get("calibration")
-        feature_calibration = artifact.metadata.get("feature_calibration")
-        if feature_calibration and LOGGED_FEATURES in served.columns:
+        if unestimable(task, report.metric, calibration) is None:
+            calibrated, versions = _calibrated(program, root, artifact, served)
+        if LOGGED_FEATURES in served.columns:
             matrix = logged_matrix(served[LOGGED_FEATURES], artifact.columns)
     try:
         times = pd.to_datetime(served[time], format="ISO8601", utc=True)
@@ -135,9 +181,9 @@ def estimated_windows(
         _length(report.window),
         task,
         report.metric,
-        calibration,
+        calibrated,
+        versions,
         matrix,
-        feature_calibration,
     )
     report = with_estimates(report, estimates)
     if task == "regression":

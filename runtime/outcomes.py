@@ -42,6 +42,7 @@ LOGGED = {
     "features": "_features",  # JSON: the model's columns
 }
 LOGGED_FEATURES = LOGGED["features"]
+LOGGED_VERSION = LOGGED["model_version"]
 
 
 def _flat(result: dict) -> dict:

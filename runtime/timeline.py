@@ -12,7 +12,7 @@ Pure: the caller reads the files and the clock.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,12 +20,13 @@ import pandas as pd
 
 from .contract import summarize, validate_frame
 from .errors import MonitoringError
-from .estimation import estimate
+from .estimation import chances, from_chances
 from .monitoring import DriftReport, Reference, drift_report
 from .outcomes import iso_times
 from .pipeline import Scorer
 
 __all__ = [
+    "Calibrated",
     "Outcome",
     "WindowDrift",
     "decisions_by_action",
@@ -141,25 +142,62 @@ def outcome(
     return Outcome(len(frame), violations_by_field(rejects), decided)
 
 
+@dataclass(frozen=True)
+class Calibrated:
+    """What estimates one model version's outputs: its calibration, and the one
+    given the features (``runtime.estimation``), from its artifact."""
+
+    calibration: Mapping
+    feature_calibration: Mapping | None = None
+
+
 def estimate_per_window(
     served: pd.DataFrame,
     times: pd.Series,
     length: pd.Timedelta,
     task: str,
     metric: str,
-    calibration: Mapping | None,
+    calibrated: Mapping[object, Calibrated],
+    versions: Sequence[object] | None = None,
     matrix: np.ndarray | None = None,
-    feature_calibration: Mapping | None = None,
 ) -> dict[str, tuple[int, float | None]]:
     """{window start: (served rows, estimated metric or None)} over every served
-    row, labelled or not: most of a model's life has no labels yet. ``matrix``,
-    when given, holds the served rows' model columns in order: the estimate is
-    then calibrated given the features too (``runtime.estimation``)."""
+    row, labelled or not: most of a model's life has no labels yet.
+
+    Each row is estimated with the calibration of the version that scored it
+    (``versions``, a key of ``calibrated`` per row; without it, every row is
+    ``calibrated[None]``'s), so a log that spans a promotion is estimated right;
+    rows of a version ``calibrated`` lacks are left out. ``matrix``, when given,
+    holds the served rows' model columns in order: the estimate is then
+    calibrated given the features too."""
     served = served.reset_index(drop=True)
+    keys = np.full(len(served), None, dtype=object)
+    if versions is not None:
+        keys[:] = list(versions)
+    classes = next((list(c.calibration) for c in calibrated.values()), [])
     starts = pd.Series(times.dt.floor(length).to_numpy())
     estimates = {}
     for start, rows in served.groupby(starts, sort=True):
-        part = None if matrix is None else matrix[rows.index.to_numpy()]
-        value, _ = estimate(task, metric, rows, calibration, part, feature_calibration)
+        positions = rows.index.to_numpy()
+        frames, parts = [], []
+        for key in pd.unique(keys[positions]):
+            model = calibrated.get(key)
+            if model is None:
+                continue
+            mine = positions[keys[positions] == key]
+            chance, _ = chances(
+                task,
+                served.iloc[mine],
+                model.calibration,
+                None if matrix is None else matrix[mine],
+                model.feature_calibration,
+            )
+            frames.append(served.iloc[mine])
+            parts.append(chance)
+        value = None
+        if frames:
+            value = from_chances(
+                task, metric, pd.concat(frames), np.concatenate(parts), classes
+            )
         estimates[pd.Timestamp(start).isoformat()] = (len(rows), value)
     return estimates

@@ -20,6 +20,7 @@ from modelplate.runtime.estimation import estimate
 from modelplate.runtime.logrows import COLUMNS
 from modelplate.runtime.monitorrun import logged_matrix
 from modelplate.runtime.predictionlog import read_log
+from modelplate.runtime.registry import FolderRegistry
 from modelplate.runtime.review import PROM_FILE
 
 
@@ -172,3 +173,40 @@ def test_compare_without_a_challenger_is_one_line(tmp_path, logged, capsys):
     orders, _ = logged
     assert cli.main(orders, ["compare"]) == 1
     assert "no champion predictions" in one_error_line(capsys)
+
+
+def test_a_log_spanning_a_promotion_is_estimated_per_version(tmp_path, logged):
+    """v2, trained where late orders are the small ones, promoted after the first
+    scores: each logged row is estimated with the calibration of the version that
+    scored it (v1's alone would make v2's rows look as good as v1's)."""
+    orders, sample = logged
+    first = read_log(tmp_path / "log")["model_version"][0]
+    flipped = sample.assign(late=~sample["late"])
+    flipped.to_csv(tmp_path / "sample.csv", index=False)
+    assert cli.main(orders, ["train"]) == 0
+    second = next(
+        v.id
+        for v in FolderRegistry(str(tmp_path / "model")).versions()
+        if v.id != first
+    )
+    assert cli.main(orders, ["promote", second, "--alias", "champion"]) == 0
+    later = sample.drop(columns="late").assign(order_id=[f"B{n}" for n in range(200)])
+    later.to_csv(tmp_path / "later.csv", index=False)
+    argv = ["score", str(tmp_path / "later.csv"), str(tmp_path / "later-scored.csv")]
+    assert cli.main(orders, argv) == 0
+    labels = pd.concat(
+        [
+            sample[["order_id", "late"]],
+            later[["order_id"]].assign(late=flipped["late"].to_numpy()),
+        ]
+    ).assign(timestamp=pd.Timestamp.now(tz="UTC").tz_convert(None))
+    labels.to_csv(tmp_path / "labels.csv", index=False)
+    assert cli.main(orders, ["monitor", "--labels", str(tmp_path / "labels.csv")]) in (
+        0,
+        2,
+    )
+    report = json.loads((tmp_path / "reports" / "monitoring.json").read_text())
+    (window,) = report["performance"]["windows"]
+    # Both versions rank their own rows well: realized and estimated agree.
+    assert window["value"] > 0.9
+    assert window["estimated"] == pytest.approx(window["value"], abs=0.1)

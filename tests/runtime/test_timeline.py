@@ -20,6 +20,7 @@ from modelplate.runtime.performance import (
     with_estimates,
 )
 from modelplate.runtime.timeline import (
+    Calibrated,
     decisions_by_action,
     estimate_per_window,
     split_windows,
@@ -91,14 +92,17 @@ def test_decisions_are_counted_by_action_most_frequent_first():
     assert decisions_by_action(scored, "missing") == {}
 
 
-def _day(day: int, shift: float, rows: int, seed: int) -> pd.DataFrame:
-    """Outcomes from sigmoid(2x); the model is overconfident: sigmoid(3x + 0.3)."""
+def _day(
+    day: int, shift: float, rows: int, seed: int, truth: float = 2.0
+) -> pd.DataFrame:
+    """Outcomes from sigmoid(truth * x); the model is overconfident: its score is
+    sigmoid(3x + 0.3)."""
     rng = np.random.default_rng(seed)
     x = rng.normal(shift, 1.0, rows)
     return pd.DataFrame(
         {
             "score": 1 / (1 + np.exp(-(3 * x + 0.3))),
-            LABEL: rng.random(rows) < 1 / (1 + np.exp(-2 * x)),
+            LABEL: rng.random(rows) < 1 / (1 + np.exp(-truth * x)),
             TIME: pd.Timestamp("2024-05-01") + pd.Timedelta(days=day, hours=6),
         }
     )
@@ -115,7 +119,12 @@ def test_each_shifted_window_is_estimated_within_003_of_its_realized_metric(metr
         ignore_index=True,
     )
     estimates = estimate_per_window(
-        served, served[TIME], DAY, "binary_classification", metric, calibration
+        served,
+        served[TIME],
+        DAY,
+        "binary_classification",
+        metric,
+        {None: Calibrated(calibration)},
     )
     realized = performance_over_time(
         served, "binary_classification", Performance(metric=metric)
@@ -137,7 +146,12 @@ def test_windows_without_labels_yet_get_an_estimate_beside_no_value():
         labelled, "binary_classification", Performance(metric="accuracy")
     )
     estimates = estimate_per_window(
-        served, served[TIME], DAY, "binary_classification", "accuracy", calibration
+        served,
+        served[TIME],
+        DAY,
+        "binary_classification",
+        "accuracy",
+        {None: Calibrated(calibration)},
     )
     merged = with_estimates(report, estimates)
     first, second = merged.windows
@@ -157,7 +171,45 @@ def test_a_regressor_is_never_estimated():
     served = pd.DataFrame(
         {"prediction": [1.0, 2.0], TIME: [pd.Timestamp("2024-05-01")] * 2}
     )
-    estimates = estimate_per_window(
-        served, served[TIME], DAY, "regression", "rmse", {"score": {}}
-    )
+    estimates = estimate_per_window(served, served[TIME], DAY, "regression", "rmse", {})
     assert estimates == {"2024-05-01T00:00:00": (2, None)}
+
+
+def test_each_row_is_estimated_with_the_calibration_of_the_version_that_scored_it():
+    """A day served by two versions (a promotion at noon) whose scores look alike,
+    though the second's are right far less often. Its rows estimated with the
+    first's calibration would be far off; each version's own is right. Rows of a
+    version without a calibration are left out."""
+    first = _day(0, 0.0, 3000, seed=5)
+    second = _day(0, 0.0, 3000, seed=6, truth=0.3)
+    calibrations = {
+        name: fit_calibration(
+            "binary_classification", part[["score"]], part[LABEL].to_numpy()
+        )
+        for name, part in (("v1", first), ("v2", second))
+    }
+    served = pd.concat([first, second], ignore_index=True)
+    versions = ["v1"] * 3000 + ["v2"] * 3000
+    realized = metrics.accuracy_score(served[LABEL], served["score"] > 0.5)
+    both = {name: Calibrated(c) for name, c in calibrations.items()}
+    ((rows, value),) = estimate_per_window(
+        served, served[TIME], DAY, "binary_classification", "accuracy", both, versions
+    ).values()
+    assert rows == 6000 and value == pytest.approx(realized, abs=0.03)
+    one = {name: Calibrated(calibrations["v1"]) for name in calibrations}
+    ((_, wrong),) = estimate_per_window(
+        served, served[TIME], DAY, "binary_classification", "accuracy", one, versions
+    ).values()
+    assert abs(wrong - realized) > 0.1
+    only_first = {"v1": Calibrated(calibrations["v1"])}
+    ((rows, alone),) = estimate_per_window(
+        served,
+        served[TIME],
+        DAY,
+        "binary_classification",
+        "accuracy",
+        only_first,
+        versions,
+    ).values()
+    expected = metrics.accuracy_score(first[LABEL], first["score"] > 0.5)
+    assert rows == 6000 and alone == pytest.approx(expected, abs=0.03)
