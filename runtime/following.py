@@ -9,10 +9,13 @@ the alias has moved (``promote``), the new version is loaded and verified off th
 event loop, as at start (its files against their hashes, its contract, its columns,
 the example record scored), and only then served, between two requests: no request
 is scored by one model and logged under the other's version, and none waits for the
-load. A version that does not load or verify is reported (once per reason) and
-counted, and the service keeps serving the model it has. A pinned reference
-(``ROOT@<version id>``, ``ROOT@challenger``) or a plain artifact folder is never
-followed: it names one model.
+load; the challenger is read again with it, so the shadow follows too (none when
+both aliases now name one version). A version that does not load or verify is
+reported (once per reason) and counted (``model_reloads_total{outcome="failed"}``,
+which ``PromotionNotServed`` watches), and the service keeps serving the model it
+has; a registry that does not answer is counted apart (``registry_unreadable``).
+A pinned reference (``ROOT@<version id>``, ``ROOT@challenger``) is never followed:
+it names one model; a plain artifact folder is looked at and found unchanged.
 
 Each replica follows on its own, so replicas change over within one period of each
 other; ``<namespace>_served_model{version}`` shows which serves what.
@@ -22,8 +25,9 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import threading
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .errors import ServiceError
@@ -31,7 +35,7 @@ from .references import CHAMPION, split_reference
 from .serving import Serving, State
 from .versions import locate
 
-__all__ = ["Follower", "follow", "followed", "period"]
+__all__ = ["Follower", "Look", "follow", "followed", "period"]
 
 
 def followed(reference: object) -> bool:
@@ -47,44 +51,107 @@ def period(settings: Any) -> float:
     return seconds if seconds > 0 and followed(settings.artifact) else 0.0
 
 
+@dataclass(frozen=True)
+class Look:
+    """What one look at the registry found: ``same`` (the champion is served),
+    ``moved`` (the new ``champion`` loaded and verified, with the ``challenger``
+    to shadow beside it), ``unreadable`` (the registry did not answer) or
+    ``refused`` (the new champion does not load or verify); ``reason`` says why."""
+
+    kind: str
+    champion: Any = None
+    challenger: tuple[Any | None, bool] | None = None
+    reason: str = ""
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(f"{type(error).__name__}: {error}".split())
+
+
 @dataclass
 class Follower:
     """What one app's following knows: its service, its state, how a reference
-    is located (``versions.locate``), and the last failure it reported."""
+    is located (``versions.locate``), and the last problem it reported."""
 
     serving: Serving
     state: State
     locate: Callable[[str], str] = locate
     reported: str | None = None
 
-    def promoted(self) -> Any | None:
-        """The champion the registry names now, loaded and verified, or None when
-        it is the one being served. Blocking (files, perhaps a network): run it
-        off the event loop. Raises ``ServiceError`` (one line) for a registry
-        that cannot be read or a version that does not load or verify."""
-        settings = self.state.settings
-        location = self.locate(settings.artifact)
-        if location == getattr(self.state.artifact, "location", None):
-            return None
-        artifact = self.serving.load_artifact(settings.artifact)
-        self.serving.verify(settings, artifact, self.state.store)
-        return artifact
+    def look(self) -> Look:
+        """Where the champion is now and, when it moved, the new one loaded and
+        verified (and the challenger read again). Blocking (files, perhaps a
+        network): run off the event loop. Never raises: a registry's own client
+        may raise anything, and following must go on."""
+        settings, state = self.state.settings, self.state
+        try:
+            location = self.locate(settings.artifact)
+        except ServiceError as error:
+            return Look("unreadable", reason=str(error))
+        except Exception as error:
+            return Look("unreadable", reason=_one_line(error))
+        if location == getattr(state.artifact, "location", None):
+            return Look("same")
+        try:
+            champion = self.serving.load_artifact(settings.artifact)
+            self.serving.verify(settings, champion, state.store)
+        except ServiceError as error:
+            return Look("refused", reason=str(error))
+        except Exception as error:
+            return Look("refused", reason=_one_line(error))
+        challenger = None
+        if state.recorder is not None:
+            challenger = self.serving.challenger_of(replace(state, artifact=champion))
+        return Look("moved", champion, challenger)
 
-    def loaded(self, artifact: Any) -> None:
-        self.serving.serve_instead(self.state, artifact)
-        self.state.telemetry.model_reloads.labels("loaded").inc()
-        self.reported = None
-        location = getattr(artifact, "location", "")
-        print(f"serving the promoted champion {location}", file=sys.stderr)
-
-    def failed(self, reason: str) -> None:
-        self.state.telemetry.model_reloads.labels("failed").inc()
-        if reason != self.reported:  # once per reason, not once per period
-            self.reported = reason
-            print(
-                f"the promoted champion is not served, keeping the current one: {reason}",
-                file=sys.stderr,
+    def settle(self, look: Look) -> None:
+        """Act on ``look``, on the event loop."""
+        if look.kind == "same":
+            return
+        if look.kind == "moved":
+            self.serving.serve_instead(self.state, look.champion, look.challenger)
+            self._count("loaded")
+            self.reported = None
+            location = getattr(look.champion, "location", "")
+            print(f"serving the promoted champion {location}", file=sys.stderr)
+            return
+        self._count("failed" if look.kind == "refused" else "registry_unreadable")
+        if look.reason != self.reported:  # once per reason, not once per period
+            self.reported = look.reason
+            what = (
+                "the promoted champion is not served"
+                if look.kind == "refused"
+                else "the registry cannot be read"
             )
+            print(f"{what}, keeping the current model: {look.reason}", file=sys.stderr)
+
+    def _count(self, outcome: str) -> None:
+        self.state.telemetry.model_reloads.labels(outcome).inc()
+
+
+async def _off_the_loop(function: Callable[[], Look]) -> Look:
+    """``function()`` on a daemon thread of its own. Neither the event loop nor
+    the process stopping waits for it: a slow download is abandoned at shutdown
+    (``asyncio.to_thread``'s executor would be joined first)."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future = loop.create_future()
+
+    def deliver(look: Look) -> None:
+        if not future.done():
+            future.set_result(look)
+
+    def run() -> None:
+        try:
+            look = function()
+        except BaseException as error:  # look() catches; this is the last guard
+            look = Look("refused", reason=_one_line(error))
+        try:
+            loop.call_soon_threadsafe(deliver, look)
+        except RuntimeError:  # the loop has closed: nobody is waiting
+            pass
+
+    threading.Thread(target=run, name="follow-registry", daemon=True).start()
+    return await future
 
 
 async def follow(
@@ -96,14 +163,6 @@ async def follow(
     cancelled (when the app stops)."""
     while True:
         await sleep(seconds)
-        try:
-            artifact = await asyncio.to_thread(follower.promoted)
-        except ServiceError as error:
-            follower.failed(str(error))
-            continue
-        # A registry's own client may raise anything; following must not stop.
-        except Exception as error:
-            follower.failed(" ".join(f"{type(error).__name__}: {error}".split()))
-            continue
-        if artifact is not None and follower.state.artifact is not None:
-            follower.loaded(artifact)
+        look = await _off_the_loop(follower.look)
+        if follower.state.artifact is not None:  # not unloaded meanwhile
+            follower.settle(look)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Iterable
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,12 +115,15 @@ class Http:
             if period(settings):
                 follower = Follower(self.serving, state)
                 following = asyncio.create_task(follow(follower, period(settings)))
-            yield
-            if following is not None:
-                following.cancel()
-                with suppress(asyncio.CancelledError):
-                    await following
-            self.serving.unload(state)
+            try:
+                yield
+            finally:
+                if following is not None:
+                    following.cancel()
+                    # Whatever the task ended with, the app unloads (the log
+                    # writes what it holds).
+                    await asyncio.gather(following, return_exceptions=True)
+                self.serving.unload(state)
 
         app = FastAPI(
             title=self.title,

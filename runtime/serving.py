@@ -212,32 +212,47 @@ class Serving:
         state.recorder = self._recorder(state)
         state.telemetry.observe_served(version_of(artifact))
 
-    def serve_instead(self, state: State, artifact: Any) -> None:
+    def serve_instead(
+        self,
+        state: State,
+        artifact: Any,
+        challenger: tuple[Any | None, bool] | None = None,
+    ) -> None:
         """Serve ``artifact`` (loaded and verified: ``verify``) from the next
-        request on. Called on the event loop, between two requests, so that no
-        request is scored by one model and logged under the other's version. The
-        records kept for drift go: they were the previous model's outputs."""
+        request on, and shadow ``challenger`` (``challenger_of``, read for it)
+        as ``load`` would have. Called on the event loop, between two requests, so
+        that no request is scored by one model and logged under the other's
+        version. The records kept for drift go: they were the previous model's
+        outputs."""
         state.artifact = artifact
         state.recent = Recent(
             self.requests.dtypes, self.contract, self.monitoring.drift
         )
         if state.recorder is not None:
             state.recorder.champion = version_of(artifact)
+            if challenger is not None:
+                self.shadow(state, state.recorder, *challenger)
         state.telemetry.observe_served(version_of(artifact))
         state.judge_ready(None)
 
     def _recorder(self, state: State) -> Recorder | None:
         """The log (``settings.prediction_log``; empty: none, and no recorder, so
-        a request pays nothing for it) and, when ``settings.challenger`` names a
-        model that loads and scores the example, its shadow (none without a log:
-        a shadow nobody can compare is CPU spent for nothing). A challenger that
-        does not load is reported on stderr and left out: it must never stop the
-        champion."""
-        settings = state.settings
-        log = log_for(settings, self.scorer, state.telemetry.log_dropped.inc)
+        a request pays nothing for it) and, when a challenger loads and scores the
+        example, its shadow (none without a log: a shadow nobody can compare is
+        CPU spent for nothing)."""
+        log = log_for(state.settings, self.scorer, state.telemetry.log_dropped.inc)
         if log is None:
             return None
         recorder = Recorder(self.contract.hash, version_of(state.artifact), log.open())
+        self.shadow(state, recorder, *self.challenger_of(state))
+        return recorder
+
+    def challenger_of(self, state: State) -> tuple[Any | None, bool]:
+        """(the challenger, loaded and scoring the example, or None; whether it is
+        the registry's alias rather than one the settings name). Blocking. One
+        that does not load is reported on stderr and left out: it must never stop
+        the champion."""
+        settings = state.settings
         # Named in the settings, or else the registry's challenger alias, if set.
         location = getattr(settings, "challenger", "")
         implicit = not location
@@ -245,25 +260,35 @@ class Serving:
             location = reference(settings.artifact, CHALLENGER)
         try:
             challenger = self.load_artifact(location)
-            probe = replace(state, artifact=challenger)
-            self._probe(probe)
+            self._probe(replace(state, artifact=challenger))
         except NoAliasError as error:
             if not implicit:
                 print(f"challenger not loaded: {error}", file=sys.stderr)
-            return recorder
+            return None, implicit
         except ServiceError as error:
             print(
                 f"challenger not loaded, serving without it: {error}", file=sys.stderr
             )
-            return recorder
-        if implicit and version_of(challenger) == recorder.champion:
-            return recorder  # both aliases on one version: nothing to compare
-        count = state.telemetry.shadow.labels
-        timeout = self.resources.latency_p99_ms / 1000
-        recorder.shadow = Shadow(timeout, lambda outcome: count(outcome).inc())
+            return None, implicit
+        return challenger, implicit
+
+    def shadow(
+        self, state: State, recorder: Recorder, challenger: Any | None, implicit: bool
+    ) -> None:
+        """Score ``challenger`` in the champion's shadow from the next request on,
+        or stop shadowing: without one, or when the registry's two aliases name
+        the champion's version (nothing to compare)."""
+        if challenger is None or (
+            implicit and version_of(challenger) == recorder.champion
+        ):
+            recorder.challenger = recorder.challenge = None
+            return
+        if recorder.shadow is None:
+            count = state.telemetry.shadow.labels
+            timeout = self.resources.latency_p99_ms / 1000
+            recorder.shadow = Shadow(timeout, lambda outcome: count(outcome).inc())
         recorder.challenger = version_of(challenger)
         recorder.challenge = partial(self._challenge, challenger)
-        return recorder
 
     def _challenge(
         self, challenger: Any, inputs: Any, as_of: pd.Timestamp, looked_up: Any

@@ -193,8 +193,9 @@ class Telemetry:
         )
         self.model_reloads = Counter(
             MODEL_RELOADS,
-            "Champions loaded while serving because the registry's alias moved, by "
-            "outcome (loaded; failed: the service kept the model it had).",
+            "Looks at the registry that found the champion moved, by outcome "
+            "(loaded; failed: the promoted version does not load or verify, the "
+            "service kept its model) or that found no answer (registry_unreadable).",
             ["outcome"],
             namespace=namespace,
             registry=self.registry,

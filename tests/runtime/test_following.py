@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,8 +16,7 @@ from fastapi.testclient import TestClient
 from orders import RECORD, program, serving, write_sample
 
 from modelplate.runtime import cli
-from modelplate.runtime.errors import ArtifactError
-from modelplate.runtime.following import Follower, follow, followed, period
+from modelplate.runtime.following import Follower, Look, follow, followed, period
 from modelplate.runtime.http import Http
 from modelplate.runtime.predictionlog import read_log
 from modelplate.runtime.registry import FolderRegistry
@@ -150,26 +150,36 @@ class _Scripted(Follower):
     def __init__(self, serving, state, script):
         super().__init__(serving, state)
         self.script = list(script)
-        self.served = []
 
-    def promoted(self):
+    def look(self):
         step = self.script.pop(0)
-        if isinstance(step, Exception):
+        if isinstance(step, BaseException):
             raise step
         return step
 
-    def loaded(self, artifact):
-        self.served.append(artifact)
 
-
-def test_following_survives_whatever_a_registry_raises(capsys):
-    http = _http()
+def _scripted_state(http):
     state = http.serving.new_state(Settings(artifact="models"), None, ())
     state.artifact = object()
+    return state
+
+
+def test_following_survives_whatever_a_look_raises(capsys):
+    """look() reports the registry's errors as outcomes; even what escapes it
+    (StopIteration, which an executor's future cannot carry) is counted, said,
+    and the looks go on."""
+    http = _http()
+    state = _scripted_state(http)
     follower = _Scripted(
         http.serving,
         state,
-        [ArtifactError("registry unreachable"), RuntimeError("boom"), None, "v2"],
+        [
+            Look("unreadable", reason="registry unreachable"),
+            Look("unreadable", reason="registry unreachable"),
+            StopIteration(),
+            RuntimeError("boom"),
+            Look("same"),
+        ],
     )
     looks = []
 
@@ -180,7 +190,75 @@ def test_following_survives_whatever_a_registry_raises(capsys):
 
     with pytest.raises(asyncio.CancelledError):
         asyncio.run(follow(follower, 5.0, sleep))
-    assert looks == [5.0] * 5 and follower.served == ["v2"]
-    assert state.telemetry.model_reloads.labels("failed")._value.get() == 2
+    assert looks == [5.0] * 6
+    counted = state.telemetry.model_reloads.labels
+    assert counted("registry_unreadable")._value.get() == 2
+    assert counted("failed")._value.get() == 2
     err = capsys.readouterr().err
-    assert "registry unreachable" in err and "RuntimeError: boom" in err
+    assert err.count("registry unreachable") == 1  # once while the reason holds
+    assert "StopIteration" in err and "RuntimeError: boom" in err
+
+
+def test_stopping_does_not_wait_for_a_look_in_progress():
+    """A look stuck in a slow download is abandoned when the app stops."""
+    http = _http()
+    state = _scripted_state(http)
+    started = threading.Event()
+
+    class Slow(Follower):
+        def look(self):
+            started.set()
+            time.sleep(5)
+            return Look("same")
+
+    async def run():
+        task = asyncio.create_task(follow(Slow(http.serving, state), 0.01))
+        await asyncio.to_thread(started.wait, 5)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    began = time.monotonic()
+    asyncio.run(run())
+    assert time.monotonic() - began < 2
+
+
+def test_an_unreadable_registry_is_not_a_refused_promotion(registry, capsys):
+    root, _ = registry
+    app = _http().create_app(Settings(artifact=str(root)))
+    aliases = root / "aliases.json"
+    with TestClient(app) as client:
+        good = aliases.read_text()
+        aliases.write_text("{not json")
+        _until(lambda: _reloads(client, "registry_unreadable") >= 2)
+        aliases.write_text(good)
+        assert _reloads(client, "failed") == 0
+        _predict(client)
+    assert "the registry cannot be read" in capsys.readouterr().err
+
+
+def test_the_shadow_follows_the_promotion(registry, tmp_path, capsys):
+    """Both aliases on the first version at start: nothing to shadow. Once the
+    second is champion, the first (still the challenger) is shadowed; once the
+    challenger is promoted in turn, shadowing stops again."""
+    root, (first, second) = registry
+    orders = program(tmp_path)
+    assert cli.main(orders, ["promote", first, "--alias", "challenger"]) == 0
+    log = tmp_path / "log"
+    app = _http().create_app(Settings(artifact=str(root), prediction_log=str(log)))
+    with TestClient(app) as client:
+        _predict(client)
+        assert cli.main(orders, ["promote", second, "--alias", "champion"]) == 0
+        _until(lambda: _served(client) == second)
+        _predict(client)
+        assert cli.main(orders, ["promote", second, "--alias", "challenger"]) == 0
+        assert cli.main(orders, ["promote", first, "--alias", "champion"]) == 0
+        _until(lambda: _served(client) == first)
+        _predict(client)
+    logged = read_log(log)
+    rows = list(zip(logged["role"], logged["model_version"], strict=True))
+    assert rows.count(("champion", first)) == 2 and ("champion", second) in rows
+    # Shadowed only while the two aliases named two versions.
+    assert [row for row in rows if row[0] == "challenger"] == [
+        ("challenger", first),
+        ("challenger", second),
+    ]

@@ -137,13 +137,13 @@ def test_a_running_service_follows_the_mlflow_champion(tmp_path, registry, capsy
     state = orders.new_state(Following(root), now, ())
     orders.load(state)
     follower = Follower(orders, state)
-    assert state.artifact.version == first and follower.promoted() is None
+    assert state.artifact.version == first and follower.look().kind == "same"
     argv = ["promote", second, "--alias", "champion", "--artifact", root]
     assert cli.main(program(tmp_path), argv) == 0
-    promoted = follower.promoted()
-    assert promoted.version == second
-    follower.loaded(promoted)
-    assert state.artifact.version == second and follower.promoted() is None
+    look = follower.look()
+    assert look.kind == "moved" and look.champion.version == second
+    follower.settle(look)
+    assert state.artifact.version == second and follower.look().kind == "same"
     orders.unload(state)
 
 
