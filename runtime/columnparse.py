@@ -28,6 +28,7 @@ __all__ = [
     "DATE_SHAPE",
     "NUMBER_TYPES",
     "PARSERS",
+    "plain",
 ]
 
 # ASCII digits only: Python's \d also takes other scripts' digits ('２０２４' is
@@ -48,6 +49,22 @@ _INFERRED = {
     "boolean": ("boolean", "empty"),
     "text": ("string", "empty"),
 }
+
+
+def plain(column: pd.Series) -> pd.Series:
+    """``column`` in a dtype the parsers read: a pandas category column (from a
+    Parquet dictionary, say) or an Arrow text or date column as the Python values
+    it holds; others as they are."""
+    dtype = column.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return column.astype(object)
+    if isinstance(dtype, pd.ArrowDtype):
+        kind = dtype.pyarrow_dtype
+        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            return column.astype(object)
+        if pa.types.is_date(kind):
+            return column.astype(object)
+    return column
 
 
 def _has_type(column: pd.Series, family: str) -> np.ndarray:
@@ -120,6 +137,9 @@ def _python_numbers(column: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
 def _parse_numbers(
     column: pd.Series, field: Field
 ) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    if pd.api.types.is_complex_dtype(column.dtype):  # 1+5j is no number here
+        nothing = pd.Series(np.nan, index=column.index, dtype=np.float64)
+        return nothing, np.zeros(len(column), dtype=bool), _present(column)
     typed = _has_type(column, "number")
     cast = None
     if pd.api.types.is_object_dtype(column.dtype) and typed.all():

@@ -28,6 +28,7 @@ from .columnparse import (
     DATETIME_SHAPE,
     NUMBER_TYPES,
     PARSERS,
+    plain,
 )
 from .definition import Field
 
@@ -217,6 +218,7 @@ class Reasons:
 
 def check_column(field: Field, column: pd.Series, reasons: Reasons) -> pd.Series:
     """Parse one column, record its violations in ``reasons``, return parsed values."""
+    column = plain(column)
     parsed, typed, present = PARSERS[field.type](column, field)
     if not field.nullable:
         reasons.add(~present, field.name, "null", NULL)

@@ -7,10 +7,12 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from modelplate.runtime.columnparse import PARSERS
 from modelplate.runtime.definition import Field
+from modelplate.runtime.rules import Reasons, check_column
 
 
 def _parse(kind: str, values: list) -> tuple[list, list, list]:
@@ -82,3 +84,40 @@ def test_date_objects_and_aware_datetimes_are_read_as_their_iso_text():
     values, typed, _ = _parse("datetime", ["2024-05-01T12:00:00+02:00", "2024-05-01"])
     assert typed == [True, False]
     assert values[0] == pd.Timestamp("2024-05-01T10:00:00")  # naive UTC
+
+
+@pytest.mark.parametrize(
+    "dtype",
+    [
+        "category",  # a Parquet dictionary column, as pandas reads it
+        pd.ArrowDtype(pa.string()),
+        pd.ArrowDtype(pa.large_string()),
+        "string[python]",
+    ],
+)
+def test_text_in_any_pandas_dtype_is_checked_as_its_values(dtype):
+    reasons = Reasons(3)
+    field = Field(name="c", type="category", values=("web", "shop"), nullable=True)
+    column = pd.Series(["web", "fax", None], dtype=dtype)
+    parsed = check_column(field, column, reasons)
+    assert reasons.bad.tolist() == [False, True, False]
+    assert "c: category (got 'fax'" in reasons.text[1]
+    assert parsed[0] == "web"
+
+
+def test_arrow_dates_and_categorical_numbers_are_their_values():
+    reasons = Reasons(2)
+    dates = pd.Series([dt.date(2024, 5, 1), None], dtype=pd.ArrowDtype(pa.date32()))
+    parsed = check_column(Field(name="d", type="date", nullable=True), dates, reasons)
+    assert not reasons.bad.any() and parsed[0] == pd.Timestamp("2024-05-01")
+    numbers = pd.Series([1, 2], dtype="category")
+    parsed = check_column(Field(name="n", type="integer"), numbers, Reasons(2))
+    assert parsed.tolist() == [1.0, 2.0]
+
+
+def test_a_complex_column_is_no_number():
+    """1+5j is refused over HTTP; a complex column must not pass as its real part."""
+    parsed, typed, _ = PARSERS["float"](
+        pd.Series([1 + 5j, 2 + 0j]), Field(name="x", type="float")
+    )
+    assert typed.tolist() == [False, False] and parsed.isna().all()
