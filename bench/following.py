@@ -18,7 +18,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -27,7 +26,15 @@ import httpx
 
 from modelplate.runtime.registry import FolderRegistry
 
-from .service import PACKAGE, _env, _free_port, _load, _start, churn_service
+from .service import (
+    PACKAGE,
+    _env,
+    _free_port,
+    _load,
+    _start,
+    churn_service,
+    train_into,
+)
 
 SETTING = PACKAGE.upper() + "_"
 # Seconds between two looks at the registry (30 by default), and between two
@@ -50,14 +57,7 @@ def run(report) -> None:
     stop = threading.Event()
     try:
         project, artifact, record, serve = churn_service(scratch)
-        subprocess.run(
-            [sys.executable, "-m", PACKAGE, "train", "--artifact", str(artifact)],
-            cwd=project,
-            env=_env(project),
-            capture_output=True,
-            check=True,
-            timeout=600,
-        )
+        train_into(project, artifact)
         found = FolderRegistry(str(artifact)).versions()
         versions = [version.id for version in found]
         steady = scratch / "steady-model"

@@ -235,6 +235,13 @@ def trained_churn(scratch: Path) -> tuple[Path, Path]:
     project = scratch / "churn-predictor"
     modelplate.generate(CHURN, project)
     artifact = scratch / "model"
+    train_into(project, artifact)
+    return project, artifact
+
+
+def train_into(project: Path, artifact: Path) -> None:
+    """Train the generated ``project`` on its sample into the registry ``artifact``
+    (a new version; the first is the champion)."""
     subprocess.run(
         [sys.executable, "-m", PACKAGE, "train", "--artifact", str(artifact)],
         cwd=project,
@@ -243,7 +250,6 @@ def trained_churn(scratch: Path) -> tuple[Path, Path]:
         check=True,
         timeout=600,
     )
-    return project, artifact
 
 
 def fresh_churn_rows(scratch: Path, rows: int) -> Path:
