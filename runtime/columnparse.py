@@ -52,17 +52,29 @@ _INFERRED = {
 
 
 def plain(column: pd.Series) -> pd.Series:
-    """``column`` in a dtype the parsers read: a pandas category column (from a
-    Parquet dictionary, say) or an Arrow text or date column as the Python values
-    it holds; others as they are."""
+    """``column`` in a dtype the parsers read. A category column (a Parquet
+    dictionary, as pandas reads it) becomes its categories' dtype when that is a
+    time (so a date field reads it as it would the plain column), else the Python
+    values it holds. An Arrow column stays as it is only when it holds integers,
+    floats (not half precision), booleans or timestamps; any other (text, dates,
+    dictionaries, decimals: a warehouse's NUMERIC) becomes the Python values it
+    holds, judged one by one as the one-record path judges them (a Decimal is no
+    JSON number)."""
     dtype = column.dtype
     if isinstance(dtype, pd.CategoricalDtype):
+        categories = dtype.categories.dtype
+        if pd.api.types.is_datetime64_any_dtype(categories):
+            return column.astype(categories)
         return column.astype(object)
     if isinstance(dtype, pd.ArrowDtype):
         kind = dtype.pyarrow_dtype
-        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-            return column.astype(object)
-        if pa.types.is_date(kind):
+        native = (
+            pa.types.is_integer(kind)
+            or (pa.types.is_floating(kind) and not pa.types.is_float16(kind))
+            or pa.types.is_boolean(kind)
+            or pa.types.is_timestamp(kind)
+        )
+        if not native:
             return column.astype(object)
     return column
 

@@ -20,7 +20,7 @@ import pandas as pd
 from .errors import MonitoringError
 from .performance import LABEL, THRESHOLD, greater_is_better, score
 
-__all__ = ["Comparison", "bootstrap_difference", "compare", "paired"]
+__all__ = ["Comparison", "bootstrap_difference", "compare", "latest_pair", "paired"]
 
 RESAMPLES = 1000
 CONFIDENCE = 0.95
@@ -51,9 +51,26 @@ class Comparison:
     decision_flips: dict[str, int] = field(default_factory=dict)
     latency_ms: dict[str, dict[str, float]] = field(default_factory=dict)
     metric: MetricDifference | None = None
+    # Champion records served by earlier versions (before a promotion): another
+    # pair of models, left out rather than pooled with this one.
+    left_out: int = 0
 
     def to_json(self) -> dict:
         return asdict(self)
+
+
+def latest_pair(served: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """(the logged rows of the pair of versions that served last: the last
+    champion's rows and the last challenger's; how many champion rows of other
+    versions that leaves out). A log that spans a promotion holds several pairs,
+    and pooling them would compare no pair at all."""
+    role, version = served["_role"], served["_model_version"]
+    champion, challenger = role == "champion", role == "challenger"
+    if not champion.any() or not challenger.any():
+        return served, 0  # ``paired`` says what is missing
+    last = version[champion].iloc[-1], version[challenger].iloc[-1]
+    keep = (champion & (version == last[0])) | (challenger & (version == last[1]))
+    return served[keep], int((champion & (version != last[0])).sum())
 
 
 def paired(served: pd.DataFrame) -> pd.DataFrame:

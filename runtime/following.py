@@ -35,7 +35,10 @@ from .references import CHAMPION, split_reference
 from .serving import Serving, State
 from .versions import locate
 
-__all__ = ["Follower", "Look", "follow", "followed", "period"]
+__all__ = ["Follower", "Look", "follow", "followed", "patience", "period"]
+
+# The least time a look at the registry may take before it counts as no answer.
+LOOK_SECONDS = 60.0
 
 
 def followed(reference: object) -> bool:
@@ -77,6 +80,9 @@ class Follower:
     state: State
     locate: Callable[[str], str] = locate
     reported: str | None = None
+    # The champion location found refused, and why: not fetched again until the
+    # alias moves (an MLflow version is a download each time).
+    refused: tuple[str, str] | None = None
 
     def look(self) -> Look:
         """Where the champion is now and, when it moved, the new one loaded and
@@ -92,13 +98,17 @@ class Follower:
             return Look("unreadable", reason=_one_line(error))
         if location == getattr(state.artifact, "location", None):
             return Look("same")
+        if self.refused is not None and self.refused[0] == location:
+            return Look("refused", reason=self.refused[1])
         try:
             champion = self.serving.load_artifact(settings.artifact)
             self.serving.verify(settings, champion, state.store)
         except ServiceError as error:
-            return Look("refused", reason=str(error))
+            self.refused = (location, f"{location}: {error}")
+            return Look("refused", reason=self.refused[1])
         except Exception as error:
-            return Look("refused", reason=_one_line(error))
+            self.refused = (location, f"{location}: {_one_line(error)}")
+            return Look("refused", reason=self.refused[1])
         challenger = None
         if state.recorder is not None:
             challenger = self.serving.challenger_of(replace(state, artifact=champion))
@@ -107,6 +117,7 @@ class Follower:
     def settle(self, look: Look) -> None:
         """Act on ``look``, on the event loop."""
         if look.kind == "same":
+            self.reported = None  # a later problem, even the same one, is said
             return
         if look.kind == "moved":
             self.serving.serve_instead(self.state, look.champion, look.challenger)
@@ -129,10 +140,12 @@ class Follower:
         self.state.telemetry.model_reloads.labels(outcome).inc()
 
 
-async def _off_the_loop(function: Callable[[], Look]) -> Look:
-    """``function()`` on a daemon thread of its own. Neither the event loop nor
-    the process stopping waits for it: a slow download is abandoned at shutdown
-    (``asyncio.to_thread``'s executor would be joined first)."""
+def _off_the_loop(
+    function: Callable[[], Look],
+) -> tuple[asyncio.Future, threading.Thread]:
+    """(the future of ``function()``, the daemon thread running it). Neither the
+    event loop nor the process stopping waits for the thread: a slow download is
+    abandoned at shutdown (``asyncio.to_thread``'s executor would be joined)."""
     loop = asyncio.get_running_loop()
     future: asyncio.Future = loop.create_future()
 
@@ -150,8 +163,14 @@ async def _off_the_loop(function: Callable[[], Look]) -> Look:
         except RuntimeError:  # the loop has closed: nobody is waiting
             pass
 
-    threading.Thread(target=run, name="follow-registry", daemon=True).start()
-    return await future
+    thread = threading.Thread(target=run, name="follow-registry", daemon=True)
+    thread.start()
+    return future, thread
+
+
+def patience(seconds: float) -> float:
+    """How long a look may take before the registry counts as not answering."""
+    return max(LOOK_SECONDS, 10 * seconds)
 
 
 async def follow(
@@ -160,9 +179,21 @@ async def follow(
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> None:
     """Every ``seconds``, serve the registry's champion if it has moved; until
-    cancelled (when the app stops)."""
+    cancelled (when the app stops). A look that has not returned within
+    ``patience`` counts as a registry that does not answer, and no other look
+    starts while it runs (looks never pile up)."""
+    running: threading.Thread | None = None
+    future: asyncio.Future | None = None
     while True:
         await sleep(seconds)
-        look = await _off_the_loop(follower.look)
+        if running is None or not running.is_alive():
+            future, running = _off_the_loop(follower.look)
+        done, _ = await asyncio.wait({future}, timeout=patience(seconds))
+        if not done:
+            stuck = f"no answer from the registry within {patience(seconds):g} s"
+            follower.settle(Look("unreadable", reason=stuck))
+            continue
+        look = future.result()
+        running = None
         if follower.state.artifact is not None:  # not unloaded meanwhile
             follower.settle(look)

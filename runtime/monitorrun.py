@@ -120,25 +120,28 @@ def _calibrated(
     current = of(artifact)
     if LOGGED_VERSION not in served.columns:
         return {None: current}, None
-    calibrated, left_out = {}, 0
+    calibrated: dict = {}
+    left_out = {"do not load here": 0, "predict other classes": 0}
     for version in pd.unique(served[LOGGED_VERSION]):
+        rows = int((served[LOGGED_VERSION] == version).sum())
         if version == version_of(artifact):
             calibrated[version] = current
             continue
         try:
             other = of(program.load_artifact(reference(root, str(version))))
         except (ServiceError, KeyError):  # gone, broken, or without a calibration
-            other = None
-        if other is None or list(other.calibration) != list(current.calibration):
-            left_out += int((served[LOGGED_VERSION] == version).sum())
+            left_out["do not load here"] += rows
+            continue
+        if list(other.calibration) != list(current.calibration):
+            left_out["predict other classes"] += rows
             continue
         calibrated[version] = other
-    if left_out:
-        print(
-            f"estimates leave out {left_out} served rows of model versions that do "
-            "not load here",
-            file=sys.stderr,
-        )
+    for why, rows in left_out.items():
+        if rows:
+            print(
+                f"estimates leave out {rows} served rows of model versions that {why}",
+                file=sys.stderr,
+            )
     return calibrated, served[LOGGED_VERSION].tolist()
 
 
@@ -165,9 +168,11 @@ def estimated_windows(
     if task != "regression":
         root = args.artifact or settings.artifact
         artifact = program.load_artifact(root)
-        calibration = artifact.metadata.get("calibration")
-        if unestimable(task, report.metric, calibration) is None:
+        reason = unestimable(task, report.metric, artifact.metadata.get("calibration"))
+        if reason is None:
             calibrated, versions = _calibrated(program, root, artifact, served)
+        else:
+            report = replace(report, no_estimate=reason)
         if LOGGED_FEATURES in served.columns:
             matrix = logged_matrix(served[LOGGED_FEATURES], artifact.columns)
     try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -122,6 +123,11 @@ def format_comparison(result) -> str:
         f"{result.requests} records, {result.compared} compared, "
         f"{result.timed_out} timed out, {result.missing} not scored by the challenger",
     ]
+    if result.left_out:
+        lines.append(
+            f"{result.left_out} earlier records served by other versions (before a "
+            "promotion) left out"
+        )
     if result.agreement is not None:
         lines.append(f"agreement (same class): {result.agreement:.1%}")
     if result.mean_abs_difference is not None:
@@ -152,14 +158,14 @@ def compare(program: Program, args: argparse.Namespace, settings: Any) -> int:
     """Champion against challenger on the logged shadow traffic."""
     try:  # here: they need scikit-learn, which a serving install lacks
         from .comparison import compare as compare_pairs
-        from .comparison import paired
+        from .comparison import latest_pair, paired
         from .outcomes import join_logged
         from .performance import LABEL
         from .training import split_target
     except ModuleNotFoundError as error:
         raise _needs_training(program, error) from error
 
-    rows = served(args.log or settings.prediction_log)
+    rows, left_out = latest_pair(served(args.log or settings.prediction_log))
     pairs = paired(rows)
     decision = program.scorer.decisions.output if program.scorer.decisions else None
     labelled = None
@@ -187,6 +193,7 @@ def compare(program: Program, args: argparse.Namespace, settings: Any) -> int:
         program.monitoring.performance.metric,
         labelled,
     )
+    result = replace(result, left_out=left_out)
     if args.format == "json":
         print(json.dumps(result.to_json(), indent=2, default=float))
     else:

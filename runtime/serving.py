@@ -46,7 +46,7 @@ from .predictionlog import new_request_id
 from .recent import Part, Recent
 from .record import columns_from, result_of, results_of
 from .recording import Recorder, log_for, version_of
-from .references import CHALLENGER, reference
+from .references import CHALLENGER, reference, split_reference
 from .refusals import refused
 from .requests import Requests
 from .rules import clipped
@@ -253,21 +253,25 @@ class Serving:
         that does not load is reported on stderr and left out: it must never stop
         the champion."""
         settings = state.settings
-        # Named in the settings, or else the registry's challenger alias, if set.
+        # Named in the settings, or else the registry's challenger alias, if set;
+        # a setting that names the alias itself is the alias too.
         location = getattr(settings, "challenger", "")
-        implicit = not location
-        if implicit:
+        implicit = not location or split_reference(location)[1] == CHALLENGER
+        if not location:
             location = reference(settings.artifact, CHALLENGER)
         try:
             challenger = self.load_artifact(location)
             self._probe(replace(state, artifact=challenger))
         except NoAliasError as error:
-            if not implicit:
+            if getattr(settings, "challenger", ""):
                 print(f"challenger not loaded: {error}", file=sys.stderr)
             return None, implicit
-        except ServiceError as error:
+        # Whatever a registry's client or the model raises (a storage library's
+        # own errors): the champion serves on without a shadow.
+        except Exception as error:
+            reason = " ".join(str(error).split()) or type(error).__name__
             print(
-                f"challenger not loaded, serving without it: {error}", file=sys.stderr
+                f"challenger not loaded, serving without it: {reason}", file=sys.stderr
             )
             return None, implicit
         return challenger, implicit

@@ -4,6 +4,7 @@ the right type, and where a value was sent at all, for clean and hostile columns
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 
 import numpy as np
 import pandas as pd
@@ -121,3 +122,28 @@ def test_a_complex_column_is_no_number():
         pd.Series([1 + 5j, 2 + 0j]), Field(name="x", type="float")
     )
     assert typed.tolist() == [False, False] and parsed.isna().all()
+
+
+def test_arrow_decimals_dictionaries_and_time_categories_are_judged_as_values():
+    """A warehouse's NUMERIC (an Arrow decimal, with a null) is no JSON number:
+    refused row by row, as over HTTP, never a crash; an Arrow dictionary of text
+    is its text; a category of datetimes is read as the datetimes."""
+    decimals = pd.Series(
+        [decimal.Decimal("1.5"), None], dtype=pd.ArrowDtype(pa.decimal128(5, 2))
+    )
+    reasons = Reasons(2)
+    check_column(Field(name="p", type="float", nullable=True), decimals, reasons)
+    assert reasons.bad.tolist() == [True, False]
+    assert "p: type (got Decimal('1.50')" in reasons.text[0]
+    words = pd.Series(
+        pa.array(["web", "fax"]).dictionary_encode(),
+        dtype=pd.ArrowDtype(pa.dictionary(pa.int32(), pa.string())),
+    )
+    reasons = Reasons(2)
+    field = Field(name="c", type="category", values=("web", "shop"))
+    check_column(field, words, reasons)
+    assert reasons.bad.tolist() == [False, True]
+    times = pd.Series(pd.to_datetime(["2024-05-01", "2024-05-02"])).astype("category")
+    reasons = Reasons(2)
+    parsed = check_column(Field(name="d", type="date"), times, reasons)
+    assert not reasons.bad.any() and parsed[1] == pd.Timestamp("2024-05-02")

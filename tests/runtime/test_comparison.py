@@ -8,7 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from modelplate.runtime.comparison import bootstrap_difference, compare, paired
+from modelplate.runtime.comparison import (
+    bootstrap_difference,
+    compare,
+    latest_pair,
+    paired,
+)
 from modelplate.runtime.errors import MonitoringError
 from modelplate.runtime.outcomes import scored_rows
 from modelplate.runtime.performance import LABEL
@@ -107,3 +112,29 @@ def test_labelled_pairs_give_the_metric_difference():
     assert result.metric.champion == pytest.approx(1.0)
     assert result.metric.challenger == pytest.approx(0.5)
     assert result.metric.better == "champion"
+
+
+def test_a_log_spanning_a_promotion_compares_only_the_latest_pair():
+    """v1 served with v2 in its shadow, then the aliases swapped: pooling both
+    halves would compare no pair; the latest pair is compared, the rest counted."""
+    before = [
+        _rows("champion", [0.9] * 4, ["a"] * 4, version="v1"),
+        _rows("challenger", [0.1] * 4, ["b"] * 4, version="v2"),
+    ]
+    after = [
+        _rows("champion", [0.2] * 3, ["b"] * 3, version="v2"),
+        _rows("challenger", [0.8] * 3, ["a"] * 3, version="v1"),
+    ]
+    for frame in after:
+        frame["request_id"] = "later-" + frame["request_id"]
+    served = scored_rows(pd.concat([*before, *after], ignore_index=True))
+    rows, left_out = latest_pair(served)
+    assert left_out == 4
+    assert set(zip(rows["_role"], rows["_model_version"], strict=True)) == {
+        ("champion", "v2"),
+        ("challenger", "v1"),
+    }
+    result = compare(paired(rows), "binary_classification", "score", "action")
+    assert (result.champion, result.challenger, result.requests) == ("v2", "v1", 3)
+    assert result.agreement == 0.0
+    assert latest_pair(scored_rows(before[0]))[1] == 0  # no challenger: untouched

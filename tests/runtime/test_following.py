@@ -8,18 +8,19 @@ import json
 import re
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from orders import RECORD, program, serving, write_sample
+from orders import LOAD_ARTIFACT, RECORD, program, serving, write_sample
 
-from modelplate.runtime import cli
+from modelplate.runtime import cli, following
 from modelplate.runtime.following import Follower, Look, follow, followed, period
 from modelplate.runtime.http import Http
 from modelplate.runtime.predictionlog import read_log
 from modelplate.runtime.registry import FolderRegistry
+from modelplate.runtime.serving import now
 
 JSON = {"content-type": "application/json"}
 
@@ -34,6 +35,7 @@ class Settings:
     max_record_bytes: int | None = None
     max_batch_bytes: int | None = None
     prediction_log: str = ""
+    challenger: str = ""
 
 
 @pytest.fixture
@@ -262,3 +264,106 @@ def test_the_shadow_follows_the_promotion(registry, tmp_path, capsys):
         ("challenger", first),
         ("challenger", second),
     ]
+
+
+def test_a_problem_is_said_again_once_it_went_away_and_came_back(capsys):
+    http = _http()
+    follower = Follower(http.serving, _scripted_state(http))
+    down = Look("unreadable", reason="registry unreachable")
+    for look in (down, down, Look("same"), down):
+        follower.settle(look)
+    assert capsys.readouterr().err.count("registry unreachable") == 2
+
+
+def test_a_refused_version_is_not_fetched_again_until_the_alias_moves(registry, capsys):
+    root, (first, second) = registry
+    model_file = root / "versions" / second / "model.onnx"
+    model_file.write_bytes(model_file.read_bytes() + b"tampered")
+    http = _http()
+    loads = []
+
+    def load(reference):
+        loads.append(reference)
+        return LOAD_ARTIFACT(reference)
+
+    serving = replace(http.serving, load_artifact=load)
+    state = serving.new_state(Settings(artifact=str(root)), now, ())
+    serving.load(state)
+    follower = Follower(serving, state)
+    FolderRegistry(str(root)).set_alias("champion", second, by="hand", at="t")
+    looks = [follower.look() for _ in range(3)]
+    assert [look.kind for look in looks] == ["refused"] * 3
+    assert len(loads) == 2  # at start, then the refused version once
+    assert looks[0].reason.startswith(str(root / "versions" / second))
+    FolderRegistry(str(root)).set_alias("champion", first, by="hand", at="t")
+    assert follower.look().kind == "same"
+
+
+def test_a_look_that_hangs_counts_as_no_answer_and_looks_do_not_pile_up(
+    monkeypatch, capsys
+):
+    http = _http()
+    state = _scripted_state(http)
+    release, started = threading.Event(), []
+
+    class Hung(Follower):
+        def look(self):
+            started.append(time.monotonic())
+            release.wait(10)
+            return Look("same")
+
+    monkeypatch.setattr(following, "LOOK_SECONDS", 0.2)
+
+    async def run():
+        task = asyncio.create_task(follow(Hung(http.serving, state), 0.01))
+        await asyncio.sleep(1.0)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    asyncio.run(run())
+    release.set()
+    assert len(started) == 1
+    assert state.telemetry.model_reloads.labels("registry_unreadable")._value.get() >= 3
+    assert capsys.readouterr().err.count("no answer from the registry") == 1
+
+
+def test_a_challenger_that_raises_anything_never_holds_back_the_champion(
+    registry, tmp_path, capsys
+):
+    """A storage library's own error while reading the challenger: the verified
+    champion is served all the same, without a shadow."""
+    root, (first, second) = registry
+    orders = program(tmp_path)
+    assert cli.main(orders, ["promote", first, "--alias", "challenger"]) == 0
+    http = _http()
+
+    def load(reference):
+        if str(reference).endswith("@challenger"):
+            raise RuntimeError("botocore: connection reset")
+        return LOAD_ARTIFACT(reference)
+
+    serving = replace(http.serving, load_artifact=load)
+    settings = Settings(artifact=str(root), prediction_log=str(tmp_path / "log"))
+    state = serving.new_state(settings, now, ())
+    serving.load(state)
+    assert cli.main(orders, ["promote", second, "--alias", "champion"]) == 0
+    follower = Follower(serving, state)
+    look = follower.look()
+    assert look.kind == "moved" and look.champion.version == second
+    follower.settle(look)
+    assert state.artifact.version == second and state.recorder.challenge is None
+    assert "botocore: connection reset" in capsys.readouterr().err
+    serving.unload(state)
+
+
+def test_a_setting_that_names_the_challenger_alias_is_the_alias(registry, tmp_path):
+    """Both aliases on one version: nothing to shadow, whether the challenger
+    setting is empty or names ROOT@challenger."""
+    root, (first, _) = registry
+    assert cli.main(program(tmp_path), ["promote", first, "--alias", "challenger"]) == 0
+    serving = _http().serving
+    state = serving.new_state(Settings(artifact=str(root)), now, ())
+    state.settings.challenger = f"{root}@challenger"
+    state.artifact = LOAD_ARTIFACT(str(root))
+    challenger, implicit = serving.challenger_of(state)
+    assert challenger.version == first and implicit

@@ -172,3 +172,25 @@ def test_a_regressor_says_no_estimate_is_made(tmp_path):
     assert "estimated mae: none (no estimate for a regressor" in format_performance(
         said
     )
+
+
+def test_a_metric_that_cannot_be_estimated_says_why(tmp_path, trained, capsys):
+    batch = trained.drop(columns="late").assign(timestamp="2024-05-01T12:00:00")
+    batch.drop(columns="timestamp").to_csv(tmp_path / "current.csv", index=False)
+    argv = ["score", str(tmp_path / "current.csv"), str(tmp_path / "scored.csv")]
+    assert cli.main(program(tmp_path), argv) == 0
+    scored = pd.read_csv(tmp_path / "scored.csv").assign(timestamp=batch["timestamp"])
+    scored.to_csv(tmp_path / "scored.csv", index=False)
+    trained[["order_id", "late"]].to_csv(tmp_path / "labels.csv", index=False)
+    orders = program(tmp_path)
+    performance = d.Performance(metric="average_precision")
+    orders = replace(
+        orders, monitoring=replace(orders.monitoring, performance=performance)
+    )
+    capsys.readouterr()
+    argv = ["monitor", "--labels", str(tmp_path / "labels.csv")]
+    argv += ["--predictions", str(tmp_path / "scored.csv")]
+    assert cli.main(orders, argv) in (0, 2)
+    said = _report(tmp_path)["performance"]["no_estimate"]
+    assert said == "average_precision cannot be estimated from calibrated probabilities"
+    assert "average_precision cannot be estimated" in capsys.readouterr().out
