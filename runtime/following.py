@@ -140,12 +140,11 @@ class Follower:
         self.state.telemetry.model_reloads.labels(outcome).inc()
 
 
-def _off_the_loop(
-    function: Callable[[], Look],
-) -> tuple[asyncio.Future, threading.Thread]:
-    """(the future of ``function()``, the daemon thread running it). Neither the
-    event loop nor the process stopping waits for the thread: a slow download is
-    abandoned at shutdown (``asyncio.to_thread``'s executor would be joined)."""
+def _off_the_loop(function: Callable[[], Look]) -> asyncio.Future:
+    """The future of ``function()``, run on a daemon thread of its own, which
+    always delivers a ``Look``. Neither the event loop nor the process stopping
+    waits for the thread: a slow download is abandoned at shutdown
+    (``asyncio.to_thread``'s executor would be joined)."""
     loop = asyncio.get_running_loop()
     future: asyncio.Future = loop.create_future()
 
@@ -163,9 +162,8 @@ def _off_the_loop(
         except RuntimeError:  # the loop has closed: nobody is waiting
             pass
 
-    thread = threading.Thread(target=run, name="follow-registry", daemon=True)
-    thread.start()
-    return future, thread
+    threading.Thread(target=run, name="follow-registry", daemon=True).start()
+    return future
 
 
 def patience(seconds: float) -> float:
@@ -182,18 +180,16 @@ async def follow(
     cancelled (when the app stops). A look that has not returned within
     ``patience`` counts as a registry that does not answer, and no other look
     starts while it runs (looks never pile up)."""
-    running: threading.Thread | None = None
-    future: asyncio.Future | None = None
+    pending: asyncio.Future | None = None  # the look under way, if any
     while True:
         await sleep(seconds)
-        if running is None or not running.is_alive():
-            future, running = _off_the_loop(follower.look)
-        done, _ = await asyncio.wait({future}, timeout=patience(seconds))
+        if pending is None:
+            pending = _off_the_loop(follower.look)
+        done, _ = await asyncio.wait({pending}, timeout=patience(seconds))
         if not done:
             stuck = f"no answer from the registry within {patience(seconds):g} s"
             follower.settle(Look("unreadable", reason=stuck))
             continue
-        look = future.result()
-        running = None
+        look, pending = pending.result(), None
         if follower.state.artifact is not None:  # not unloaded meanwhile
             follower.settle(look)
