@@ -239,7 +239,13 @@ def _parse_temporal(
 ) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     if pd.api.types.is_datetime64_any_dtype(column.dtype):
         values = column.dt.tz_convert(None) if column.dt.tz is not None else column
-        return values, np.ones(len(column), dtype=bool), _present(column)
+        typed = np.ones(len(column), dtype=bool)
+        if field.type == "date":
+            # pandas keeps dates as timestamps: one is a date only at midnight, as
+            # '2024-05-01T10:30' is no date over HTTP either.
+            timed = (values.notna() & (values != values.dt.normalize())).to_numpy()
+            typed, values = ~timed, values.where(~timed)
+        return values, typed, _present(column)
     if _all_strings(column):  # ISO text without nulls: the usual batch
         text, typed = column, np.ones(len(column), dtype=bool)
         present = typed

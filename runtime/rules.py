@@ -15,6 +15,7 @@ import functools
 import math
 import re
 from datetime import date, datetime
+from datetime import time as time_of_day
 
 import numpy as np
 import pandas as pd
@@ -116,6 +117,10 @@ def _parse(field: Field, value: object) -> object:
         return bool(value) if isinstance(value, BOOL_TYPES) else _INVALID
     if kind in ("string", "category"):
         return value if isinstance(value, str) else _INVALID
+    if kind == "date" and isinstance(value, datetime) and value.tzinfo is None:
+        # A naive timestamp at midnight is how pandas holds a date (a batch's
+        # timestamp column reads the same way).
+        value = value.date() if value.time() == time_of_day() else value
     if isinstance(value, (date, datetime)):
         value = value.isoformat()
     pattern = DATE_SHAPE if kind == "date" else DATETIME_SHAPE

@@ -13,7 +13,7 @@ import pytest
 
 from modelplate.runtime.columnparse import PARSERS
 from modelplate.runtime.definition import Field
-from modelplate.runtime.rules import Reasons, check_column
+from modelplate.runtime.rules import Reasons, check_column, checked_value
 
 
 def _parse(kind: str, values: list) -> tuple[list, list, list]:
@@ -147,3 +147,22 @@ def test_arrow_decimals_dictionaries_and_time_categories_are_judged_as_values():
     reasons = Reasons(2)
     parsed = check_column(Field(name="d", type="date"), times, reasons)
     assert not reasons.bad.any() and parsed[1] == pd.Timestamp("2024-05-02")
+
+
+def test_a_timestamp_is_a_date_only_at_midnight_on_both_paths():
+    """pandas keeps dates as timestamps (a Parquet date column, say): one at
+    midnight is a date; one with a time of day is no date, in a batch as over
+    HTTP ('2024-05-01T10:30' is refused there)."""
+    field = Field(name="d", type="date", nullable=True)
+    stamps = [pd.Timestamp("2024-05-01"), pd.Timestamp("2024-05-01 10:30"), pd.NaT]
+    reasons = Reasons(3)
+    parsed = check_column(field, pd.Series(stamps), reasons)
+    assert reasons.bad.tolist() == [False, True, False]
+    assert "d: type (got '2024-05-01T10:30:00'" in reasons.text[1]
+    assert parsed[0] == stamps[0] and pd.isna(parsed[1])
+    assert checked_value(field, stamps[0]) == (stamps[0], [])
+    assert checked_value(field, stamps[1])[1][0][0] == "type"
+    aware = pd.Series(stamps[:2]).dt.tz_localize("UTC")  # midnight UTC is a date
+    reasons = Reasons(2)
+    check_column(field, aware, reasons)
+    assert reasons.bad.tolist() == [False, True]
