@@ -41,7 +41,6 @@ from {package}.pipeline import SCORER, load_artifact
 from {package}.runtime.contract import validate_frame
 from {package}.runtime.estimation import estimate
 from {package}.runtime.io import read_frame
-from {package}.runtime.serialization import to_matrix
 from {package}.runtime.training import split_target, training_fields
 
 artifact = load_artifact(sys.argv[1])
@@ -71,7 +70,7 @@ for shift in sys.argv[6:]:
     for n in range(windows):
         inputs, labels = split_target(ordered.iloc[n * rows:(n + 1) * rows], MODEL)
         steps = SCORER.score_steps(inputs, artifact, as_of)
-        scored, matrix = steps.scored, to_matrix(steps.features, artifact.columns)
+        scored, matrix = steps.scored, steps.matrix
         scores = scored["score"].to_numpy()
         truth = realized(labels, scores)
         again = [realized(labels[i], scores[i]) for i in (

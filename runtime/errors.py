@@ -110,3 +110,12 @@ class NullFeatureError(FeatureStoreError):
         super().__init__(message)
         self.entities = entities
         self.reasons = reasons
+
+
+def in_one_line(error: BaseException, *, named: bool = False) -> str:
+    """``error``'s message on one line (a library's spans several), or its type
+    when it has none; with ``named``, always after its type, for an exception
+    raised by code that is not ours, whose message alone may say little."""
+    if named:
+        return " ".join(f"{type(error).__name__}: {error}".split())
+    return " ".join(str(error).split()) or type(error).__name__

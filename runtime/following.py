@@ -30,7 +30,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .errors import ServiceError
+from .errors import ServiceError, in_one_line
 from .references import CHAMPION, split_reference
 from .serving import Serving, State
 from .versions import locate
@@ -67,8 +67,11 @@ class Look:
     reason: str = ""
 
 
-def _one_line(error: BaseException) -> str:
-    return " ".join(f"{type(error).__name__}: {error}".split())
+def _reason(error: Exception) -> str:
+    """Ours say what is wrong; a registry client's own exception is named too."""
+    if isinstance(error, ServiceError):
+        return str(error)
+    return in_one_line(error, named=True)
 
 
 @dataclass
@@ -92,10 +95,8 @@ class Follower:
         settings, state = self.state.settings, self.state
         try:
             location = self.locate(settings.artifact)
-        except ServiceError as error:
-            return Look("unreadable", reason=str(error))
         except Exception as error:
-            return Look("unreadable", reason=_one_line(error))
+            return Look("unreadable", reason=_reason(error))
         if location == getattr(state.artifact, "location", None):
             return Look("same")
         if self.refused is not None and self.refused[0] == location:
@@ -103,11 +104,8 @@ class Follower:
         try:
             champion = self.serving.load_artifact(settings.artifact)
             self.serving.verify(settings, champion, state.store)
-        except ServiceError as error:
-            self.refused = (location, f"{location}: {error}")
-            return Look("refused", reason=self.refused[1])
         except Exception as error:
-            self.refused = (location, f"{location}: {_one_line(error)}")
+            self.refused = (location, f"{location}: {_reason(error)}")
             return Look("refused", reason=self.refused[1])
         challenger = None
         if state.recorder is not None:
@@ -156,7 +154,7 @@ def _off_the_loop(function: Callable[[], Look]) -> asyncio.Future:
         try:
             look = function()
         except BaseException as error:  # look() catches; this is the last guard
-            look = Look("refused", reason=_one_line(error))
+            look = Look("refused", reason=in_one_line(error, named=True))
         try:
             loop.call_soon_threadsafe(deliver, look)
         except RuntimeError:  # the loop has closed: nobody is waiting

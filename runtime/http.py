@@ -111,10 +111,10 @@ class Http:
         @asynccontextmanager
         async def lifespan(app: FastAPI):
             self.serving.load(state)
-            following = None
-            if period(settings):
+            following, seconds = None, period(settings)
+            if seconds:
                 follower = Follower(self.serving, state)
-                following = asyncio.create_task(follow(follower, period(settings)))
+                following = asyncio.create_task(follow(follower, seconds))
             try:
                 yield
             finally:

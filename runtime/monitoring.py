@@ -215,8 +215,7 @@ def estimated_performance(
     outputs, matrix = valid, None
     if len(valid):
         steps = scorer.score_steps(valid, artifact, as_of)
-        outputs = steps.scored
-        matrix = to_matrix(steps.features, artifact.columns)
+        outputs, matrix = steps.scored, steps.matrix
     value, reason = estimate(
         scorer.task,
         metric,

@@ -122,18 +122,17 @@ def _calibrated(
         return {None: current}, None
     calibrated: dict = {}
     left_out = {"do not load here": 0, "predict other classes": 0}
-    for version in pd.unique(served[LOGGED_VERSION]):
-        rows = int((served[LOGGED_VERSION] == version).sum())
+    for version, rows in served[LOGGED_VERSION].value_counts(sort=False).items():
         if version == version_of(artifact):
             calibrated[version] = current
             continue
         try:
             other = of(program.load_artifact(reference(root, str(version))))
         except (ServiceError, KeyError):  # gone, broken, or without a calibration
-            left_out["do not load here"] += rows
+            left_out["do not load here"] += int(rows)
             continue
         if list(other.calibration) != list(current.calibration):
-            left_out["predict other classes"] += rows
+            left_out["predict other classes"] += int(rows)
             continue
         calibrated[version] = other
     for why, rows in left_out.items():
@@ -173,7 +172,8 @@ def estimated_windows(
             calibrated, versions = _calibrated(program, root, artifact, served)
         else:
             report = replace(report, no_estimate=reason)
-        if LOGGED_FEATURES in served.columns:
+        given = any(c.feature_calibration for c in calibrated.values())
+        if given and LOGGED_FEATURES in served.columns:  # parsed only to be used
             matrix = logged_matrix(served[LOGGED_FEATURES], artifact.columns)
     try:
         times = pd.to_datetime(served[time], format="ISO8601", utc=True)

@@ -23,6 +23,7 @@ from .performance import LABEL, TIME
 __all__ = [
     "LOGGED",
     "LOGGED_FEATURES",
+    "LOGGED_VERSION",
     "REQUEST_ID",
     "iso_times",
     "join_logged",

@@ -48,6 +48,7 @@ class Scoring:
     derived: Table  # every derived feature
     features: Table  # the model's input columns, as the model saw them
     scored: Table  # ``score_valid``'s result
+    matrix: np.ndarray  # what the model was given: ``features`` in column order
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ class Scorer:
         parts.append(outputs)
         if self.decisions is not None:
             parts.append(decide(self.decisions, valid, derived, outputs))
-        return Scoring(derived, features, pd.concat(parts, axis=1))
+        return Scoring(derived, features, pd.concat(parts, axis=1), matrix)
 
     def score_valid(
         self, valid: pd.DataFrame, artifact: Trained, as_of: pd.Timestamp
@@ -153,4 +154,4 @@ class Scorer:
             decided = choose(self.decisions, columns, derived, outputs, 1)
             scored[self.decisions.output] = decided
         features = dict(zip(artifact.columns, matrix.T, strict=True))
-        return Scoring(derived, features, scored)
+        return Scoring(derived, features, scored, matrix)

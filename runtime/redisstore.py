@@ -24,7 +24,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
-from .errors import FeatureStoreError
+from .errors import FeatureStoreError, in_one_line
 from .rules import clipped
 
 __all__ = ["SCHEMES", "RedisRows", "shown"]
@@ -72,10 +72,6 @@ def shown(url: str) -> str:
     return f"{parts.scheme}://{netloc}{parts.path}"
 
 
-def _one_line(error: Exception) -> str:
-    return " ".join(str(error).split()) or type(error).__name__
-
-
 class RedisRows:
     """The rows of the store in the Redis database at ``url``. ``check`` judges
     the identity it finds (``runtime.store``) before a write and whenever a new
@@ -118,7 +114,7 @@ class RedisRows:
 
     def _failed(self, error: Exception) -> FeatureStoreError:
         return FeatureStoreError(
-            f"cannot use the feature store at {self.location} ({_one_line(error)})"
+            f"cannot use the feature store at {self.location} ({in_one_line(error)})"
         )
 
     def open(self) -> None:

@@ -39,6 +39,7 @@ from .errors import (
     FeatureStoreError,
     NoAliasError,
     ServiceError,
+    in_one_line,
 )
 from .openapi import OpenApi
 from .pipeline import Scorer, Scoring
@@ -191,10 +192,14 @@ class Serving:
     ) -> State:
         """What one app holds: its settings, metrics, clock and recent records, and
         (given, or loaded when it starts) the artifact and feature store."""
-        recent = Recent(self.requests.dtypes, self.contract, self.monitoring.drift)
+        recent = self._new_recent()
         state = State(settings, self.new_telemetry(), clock, tuple(observers), recent)
         state.preloaded, state.prestore = artifact, store
         return state
+
+    def _new_recent(self) -> Recent:
+        """No records yet, kept for drift as the monitoring settings say."""
+        return Recent(self.requests.dtypes, self.contract, self.monitoring.drift)
 
     def load(self, state: State) -> None:
         artifact = state.preloaded or self.load_artifact(state.settings.artifact)
@@ -225,9 +230,7 @@ class Serving:
         version. The records kept for drift go: they were the previous model's
         outputs."""
         state.artifact = artifact
-        state.recent = Recent(
-            self.requests.dtypes, self.contract, self.monitoring.drift
-        )
+        state.recent = self._new_recent()
         if state.recorder is not None:
             state.recorder.champion = version_of(artifact)
             if challenger is not None:
@@ -269,9 +272,9 @@ class Serving:
         # Whatever a registry's client or the model raises (a storage library's
         # own errors): the champion serves on without a shadow.
         except Exception as error:
-            reason = " ".join(str(error).split()) or type(error).__name__
             print(
-                f"challenger not loaded, serving without it: {reason}", file=sys.stderr
+                f"challenger not loaded, serving without it: {in_one_line(error)}",
+                file=sys.stderr,
             )
             return None, implicit
         return challenger, implicit
@@ -343,7 +346,7 @@ class Serving:
                 self.scorer.score_steps(row, state.artifact, as_of, found)
         except Exception as error:  # whatever the model raises, it did not answer
             # One line: onnxruntime's messages span several.
-            detail = clipped(" ".join(f"{type(error).__name__}: {error}".split()), 300)
+            detail = clipped(in_one_line(error, named=True), 300)
             raise ArtifactError(
                 f"the model cannot score the example record: {detail}"
             ) from None
